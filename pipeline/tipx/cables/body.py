@@ -245,13 +245,14 @@ def segment_body(work: MappedText, first_line: int, line_spans: list[tuple[int, 
             if seen_number and i > last_numbered and _is_signature(plain):
                 break  # the signature: what follows is a wrapper or a repeated page block
             if not ends_open and _is_heading(plain):
-                if not re.fullmatch(r"[-=_*~. ]+", plain):
-                    section = re.sub(r"\s+", " ", plain)
+                heading = re.sub(r"\s*[-=_*~]{3,}\s*", " ", plain).strip()
+                if heading:
+                    section = re.sub(r"\s+", " ", heading)
                 continue
             if current is not None and (seen_number or ends_open or plain[:1].islower()):
                 # continuation of the paragraph before (cut by a page break or a stray blank line)
                 if out.last_char() not in ("", " "):
-                    out.put(" ", b.lines[0][0])
+                    out.put(" ", current.end)
                 clean_lines(work, b.lines, out)
                 current.end = b.lines[-1][1]
                 current.clean_end = len(out)
@@ -260,7 +261,7 @@ def segment_body(work: MappedText, first_line: int, line_spans: list[tuple[int, 
                 continue
         # a new paragraph
         if paragraphs:
-            out.put("\n\n", b.lines[0][0])
+            out.put("\n\n", paragraphs[-1].end)
         start = b.token_span[0] if b.token_span else b.lines[0][0]
         marking = None
         lines = list(b.lines)
