@@ -9,6 +9,7 @@ the last character's, so a clean span always covers exactly the raw characters i
 """
 from __future__ import annotations
 
+import bisect
 from array import array
 from dataclasses import dataclass
 
@@ -36,6 +37,14 @@ class MappedText:
             pos = self.offsets[start]
             return pos, pos
         return self.offsets[start], self.offsets[end - 1] + 1
+
+    def clean_span(self, raw_start: int, raw_end: int) -> tuple[int, int]:
+        """Clean ``(start, end)`` covering the raw span ``[raw_start, raw_end)``; empty when the raw
+        span holds no character kept in the clean text. ``offsets`` never decreases, so this is
+        two binary searches."""
+        start = bisect.bisect_left(self.offsets, raw_start, 0, len(self.text))
+        end = bisect.bisect_left(self.offsets, raw_end, start, len(self.text))
+        return start, max(start, end)
 
     def compose(self, outer: "MappedText") -> "MappedText":
         """Re-express ``self`` (whose offsets point into ``outer.text``) against ``outer``'s raw."""
