@@ -46,7 +46,7 @@ def test_signature_and_wrapper_dropped(cable_fixture):
     assert c.paragraphs[-1].text.endswith("End comment.")
     assert "JOHNSON" not in c.body.text
     w = read_cable_file(cable_fixture("web_wrapped.txt"))
-    assert "Leave a Reply" not in w.body.text and "NEALON" not in w.body.text
+    assert "Add a comment" not in w.body.text and "NEALON" not in w.body.text
 
 
 def test_markdown_export(cable_fixture):

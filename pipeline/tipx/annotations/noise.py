@@ -196,8 +196,8 @@ _WEB_PREAMBLE = (
     "Cable title:  \n\n{subject}\n\nTags:  {tags} \npdf how-to read a cable\n"
 )
 _WEB_TRAILER = (
-    "\n\nLeave a Reply\n\nFill in your details below or click an icon to log in:\n\n"
-    "You are commenting using your account. Log Out / Change )\n\nCancel\n\nPost was not sent - check your email addresses!\n"
+    "\n\nComments (0)\n\nAdd a comment below; your e-mail address stays private.\n\n"
+    "Name (required)\n\nSubmit comment\n\nThis entry was filed under Cables. Follow any responses through the feed.\n"
 )
 
 
