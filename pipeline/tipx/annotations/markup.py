@@ -49,6 +49,15 @@ def _paragraph_of(text: str):
     return lambda offset: bisect.bisect_right(breaks, offset)
 
 
+_STRAY = re.compile(r"\]\{|\[\[|\{[A-Z_]+(?:#\w*)?[\]}]")
+
+
+def _no_stray_markup(segment: str, name: str, lineno: int) -> None:
+    m = _STRAY.search(segment)
+    if m:
+        raise MarkupError(f"{name}:{lineno}: stray or malformed markup {m.group(0)!r} near {segment.strip()[:60]!r}")
+
+
 def parse_markup(source: str, name: str = "<string>") -> Authored:
     """Turn an authored file's content into text, entities and relations.
 
@@ -86,6 +95,7 @@ def parse_markup(source: str, name: str = "<string>") -> Authored:
             if span_text != span_text.strip():
                 raise MarkupError(f"{name}:{lineno}: span {span_text!r} starts or ends with a space")
             before = line[last:m.start()]
+            _no_stray_markup(before, name, lineno)
             text_parts.append(before)
             pos += len(before)
             ent = {"id": len(entities) + 1, "label": label, "start_offset": pos, "end_offset": pos + len(span_text)}
@@ -98,9 +108,7 @@ def parse_markup(source: str, name: str = "<string>") -> Authored:
             pos += len(span_text)
             last = m.end()
         rest = line[last:]
-        for bad in ("]{", "[["):
-            if bad in rest:
-                raise MarkupError(f"{name}:{lineno}: stray markup {bad!r} near {rest.strip()[:60]!r}")
+        _no_stray_markup(rest, name, lineno)
         text_parts.append(rest)
         pos += len(rest)
     text = "".join(text_parts)

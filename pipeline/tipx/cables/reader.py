@@ -133,7 +133,7 @@ def _working_text(src: MappedText) -> MappedText:
 
     # 2. page-break lines go, with their line end
     text = work.text
-    collapsed = len(text) > 300 and text.count("\n") * 300 < len(text)
+    collapsed = len(text) > 120 and text.strip().count("\n") * 300 < len(text)
     pattern = _PAGE_BREAK_INLINE if collapsed else _PAGE_BREAK_LINE
     out = Builder()
     pos = 0
