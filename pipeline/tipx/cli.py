@@ -6,6 +6,8 @@ import typer
 from .annotations.cli import app as annotations_app
 from .cables.cli import parse
 from .doccano.cli import app as doccano_app
+from .pipeline_cli import evaluate, extract
+from .training.cli import train
 
 app = typer.Typer(
     name="tipx",
@@ -18,6 +20,9 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 app.command("parse")(parse)
+app.command("extract")(extract)
+app.command("train")(train)
+app.command("evaluate")(evaluate)
 app.add_typer(annotations_app, name="annotations")
 app.add_typer(doccano_app, name="doccano")
 

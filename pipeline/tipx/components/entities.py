@@ -1,0 +1,213 @@
+"""``tipx_entities``: merge rule spans with the statistical NER and give every entity a score.
+
+The ``span_ruler`` writes its matches (AMOUNT_CURRENCY, STATUTE, SENTENCE patterns, and PLACE /
+DEMONYM gazetteer candidates) to ``doc.spans[rules_key]``; the ``ner`` writes ``doc.ents``. This
+component decides the final entities:
+
+* ``ner_only``     keep the NER's entities;
+* ``rules_first``  rule spans of ``rule_labels`` win over NER entities they overlap;
+* ``ner_first``    rule spans only fill places where the NER found nothing;
+* ``rules_only``   the rules-only baseline: rule spans, plus gazetteer places turned into
+                   VICTIM_ORIGIN after an origin cue ("from") and DESTINATION after a destination
+                   cue ("to", "in", "into") in a sentence with a trafficking cue, plus role nouns.
+
+Each final entity gets a confidence in ``doc.spans[scores_key].attrs["scores"]`` (aligned with the
+spans): a calibrated probability that it is right, from a logistic model over span features fitted
+on the dev set after training (:meth:`calibrate`), or fixed priors before that.
+"""
+
+import json
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from spacy.language import Language
+from spacy.scorer import Scorer
+from spacy.tokens import Doc, Span, SpanGroup
+from spacy.training import Example
+from spacy.util import filter_spans
+
+from ..schema import LABELS
+from .linear import LinearModel
+
+MODES = ("ner_only", "rules_first", "ner_first", "rules_only")
+
+
+@Language.factory(
+    "tipx_entities",
+    assigns=["doc.ents", "doc.spans"],
+    requires=["doc.ents"],
+    default_config={
+        "mode": "rules_first",
+        "rules_key": "rules",
+        "scores_key": "tipx_ents",
+        "rule_labels": ["AMOUNT_CURRENCY", "STATUTE", "SENTENCE"],
+        "ner_prior": 0.7,
+        "rule_prior": 0.9,
+    },
+    default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
+)
+def make_entities(nlp: Language, name: str, mode: str, rules_key: str, scores_key: str,
+                  rule_labels: list[str], ner_prior: float, rule_prior: float) -> "EntityMerger":
+    return EntityMerger(nlp, name, mode=mode, rules_key=rules_key, scores_key=scores_key,
+                        rule_labels=rule_labels, ner_prior=ner_prior, rule_prior=rule_prior)
+
+
+class EntityMerger:
+    def __init__(self, nlp: Language, name: str = "tipx_entities", *, mode: str = "rules_first", rules_key: str = "rules",
+                 scores_key: str = "tipx_ents", rule_labels: Iterable[str] = ("AMOUNT_CURRENCY", "STATUTE", "SENTENCE"),
+                 ner_prior: float = 0.7, rule_prior: float = 0.9):
+        if mode not in MODES:
+            raise ValueError(f"tipx_entities: unknown mode {mode!r}; choose one of {', '.join(MODES)}")
+        unknown = [lab for lab in rule_labels if lab not in LABELS]
+        if unknown:
+            raise ValueError(f"tipx_entities: unknown label(s) {unknown} in rule_labels; known: {', '.join(LABELS)}")
+        self.name = name
+        self.mode = mode
+        self.rules_key = rules_key
+        self.scores_key = scores_key
+        self.rule_labels = list(rule_labels)
+        self.ner_prior = ner_prior
+        self.rule_prior = rule_prior
+        self.calibrator: LinearModel | None = None
+        self.cues: dict[str, list[str]] = {}
+        self.vocab = nlp.vocab
+
+    # -- pipeline ---------------------------------------------------------------------------
+    def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *, nlp: Language | None = None,
+                   cues: dict | None = None) -> None:
+        if cues:
+            self.cues = {k: list(v) for k, v in cues.items()}
+
+    def __call__(self, doc: Doc) -> Doc:
+        ents, sources = self.merge(doc, self.mode)
+        doc.ents = ents
+        scores = self.score_spans(doc, ents, sources)
+        group = SpanGroup(doc, name=self.scores_key, spans=list(ents))
+        group.attrs["scores"] = scores
+        group.attrs["sources"] = sources
+        doc.spans[self.scores_key] = group
+        return doc
+
+    def pipe(self, stream: Iterable[Doc], batch_size: int = 128):
+        for doc in stream:
+            yield self(doc)
+
+    def merge(self, doc: Doc, mode: str) -> tuple[list[Span], list[str]]:
+        ner = list(doc.ents)
+        rules = [s for s in doc.spans.get(self.rules_key, []) if s.label_ in self.rule_labels]
+        if mode == "ner_only":
+            return ner, ["ner"] * len(ner)
+        if mode == "rules_only":
+            spans = filter_spans(rules + self._rule_places(doc) + self._rule_roles(doc))
+            return spans, ["rule"] * len(spans)
+        rule_keys = {(s.start, s.end, s.label_) for s in rules}
+        if mode == "rules_first":
+            kept_rules = filter_spans(rules)
+            taken = set()
+            for s in kept_rules:
+                taken.update(range(s.start, s.end))
+            merged = kept_rules + [e for e in ner if not taken.intersection(range(e.start, e.end))]
+        else:  # ner_first
+            taken = set()
+            for e in ner:
+                taken.update(range(e.start, e.end))
+            merged = ner + [s for s in filter_spans(rules) if not taken.intersection(range(s.start, s.end))]
+        merged.sort(key=lambda s: s.start)
+        ner_keys = {(e.start, e.end, e.label_) for e in ner}
+        sources = []
+        for s in merged:
+            key = (s.start, s.end, s.label_)
+            sources.append("both" if key in rule_keys and key in ner_keys else "rule" if key in rule_keys else "ner")
+        return merged, sources
+
+    # -- the rules-only baseline's context rules -----------------------------------------------
+    def _cue(self, name: str) -> set[str]:
+        return set(self.cues.get(name, []))
+
+    def _rule_places(self, doc: Doc) -> list[Span]:
+        places = [s for s in doc.spans.get(self.rules_key, []) if s.label_ in ("PLACE", "DEMONYM")]
+        origin_cues = self._cue("ORIGIN") or {"from"}
+        dest_cues = self._cue("DESTINATION") or {"to", "in", "into"}
+        context = self._cue("CONTEXT")
+        out = []
+        for s in places:
+            sent = s.sent if doc.has_annotation("SENT_START") else doc[max(0, s.start - 20):min(len(doc), s.end + 20)]
+            if context and not any(t.lower_.startswith(tuple(context)) or t.lemma_ in context for t in sent):
+                continue
+            prev = doc[s.start - 1].lower_ if s.start > 0 else ""
+            if s.label_ == "DEMONYM" or prev in origin_cues:
+                out.append(Span(doc, s.start, s.end, label="VICTIM_ORIGIN"))
+            elif prev in dest_cues:
+                out.append(Span(doc, s.start, s.end, label="DESTINATION"))
+        return out
+
+    def _rule_roles(self, doc: Doc) -> list[Span]:
+        out = []
+        for label in ("RECRUITER", "PERPETRATOR", "VICTIM"):
+            nouns = self._cue(f"ROLE_{label}")
+            for t in doc:
+                if t.lower_ in nouns or (t.lemma_ and t.lemma_ in nouns and t.pos_ == "NOUN"):
+                    out.append(Span(doc, t.i, t.i + 1, label=label))
+        return out
+
+    # -- confidence -------------------------------------------------------------------------
+    @staticmethod
+    def features(doc: Doc, span: Span, source: str) -> dict:
+        prev = doc[span.start - 1] if span.start > 0 else None
+        nxt = doc[span.end] if span.end < len(doc) else None
+        head = span.root if doc.has_annotation("DEP") else span[-1]
+        return {
+            "label": span.label_,
+            "source": source,
+            "label_source": f"{span.label_}|{source}",
+            "len": min(len(span), 6),
+            "head": head.lower_,
+            "shape": "".join(sorted({t.shape_[:2] for t in span}))[:8],
+            "prev": prev.lower_ if prev is not None else "<s>",
+            "next": nxt.lower_ if nxt is not None else "</s>",
+            "label_prev": f"{span.label_}|{prev.lower_ if prev is not None else '<s>'}",
+            "title": float(span[0].is_title),
+            "digit": float(any(t.like_num for t in span)),
+        }
+
+    def score_spans(self, doc: Doc, ents: list[Span], sources: list[str]) -> list[float]:
+        if not ents:
+            return []
+        if self.calibrator is None:
+            return [self.rule_prior if src in ("rule", "both") else self.ner_prior for src in sources]
+        probs = self.calibrator.predict_proba([self.features(doc, s, src) for s, src in zip(ents, sources)])
+        col = self.calibrator.classes.index("1")
+        return [round(float(p), 4) for p in probs[:, col]]
+
+    def calibrate(self, examples: Iterable[Example]) -> int:
+        """Fit the confidence model: predicted entities of ``examples`` labelled right (1) or wrong (0)
+        by strict match with the reference. Returns the number of entities used."""
+        X, y = [], []
+        for eg in examples:
+            doc = eg.predicted
+            gold = {(e.start_char, e.end_char, e.label_) for e in eg.reference.ents}
+            group = doc.spans.get(self.scores_key)
+            sources = group.attrs.get("sources", []) if group is not None else ["ner"] * len(doc.ents)
+            for span, src in zip(doc.ents, sources):
+                X.append(self.features(doc, span, src))
+                y.append("1" if (span.start_char, span.end_char, span.label_) in gold else "0")
+        if len(set(y)) < 2:
+            return 0
+        self.calibrator = LinearModel.fit(X, y, C=0.5)
+        return len(y)
+
+    # -- scoring and serialization --------------------------------------------------------
+    def score(self, examples: Iterable[Example], **kwargs) -> dict:
+        return Scorer.score_spans(examples, "ents", **kwargs)
+
+    def to_disk(self, path, *, exclude=tuple()) -> None:
+        path = Path(path)
+        path.mkdir(parents=True, exist_ok=True)
+        data = {"cues": self.cues, "calibrator": self.calibrator.to_dict() if self.calibrator else None}
+        (path / "entities.json").write_text(json.dumps(data), encoding="utf-8")
+
+    def from_disk(self, path, *, exclude=tuple()) -> "EntityMerger":
+        data = json.loads((Path(path) / "entities.json").read_text(encoding="utf-8"))
+        self.cues = data.get("cues") or {}
+        self.calibrator = LinearModel.from_dict(data["calibrator"]) if data.get("calibrator") else None
+        return self
