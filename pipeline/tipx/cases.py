@@ -17,7 +17,7 @@ _NUMBER_WORDS = {
     "thirty": 30, "forty": 40, "fifty": 50, "half": 0.5,
 }
 _NUM = r"(\d+(?:\.\d+)?|" + "|".join(sorted(map(re.escape, _NUMBER_WORDS), key=len, reverse=True)) + r")"
-_TERM = re.compile(_NUM + r"(?:[\s-]+(?:to|and|or|-)[\s-]+" + _NUM + r")?[\s-]*(year|month|week|day)s?", re.I)
+_TERM = re.compile(_NUM + r"(?:\s*(?:-|–|\bto\b|\band\b|\bor\b)\s*" + _NUM + r")?[\s-]*(year|month|week|day)s?", re.I)
 
 
 def _num(token: str) -> float:

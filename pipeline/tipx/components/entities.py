@@ -32,6 +32,18 @@ from .linear import LinearModel
 MODES = ("ner_only", "rules_first", "ner_first", "rules_only")
 
 
+def sentence_of(doc: Doc, span: Span) -> Span:
+    """The span's sentence: the parser's or sentencizer's, else the stretch between full stops."""
+    if doc.has_annotation("SENT_START"):
+        return span.sent
+    start, end = span.start, span.end
+    while start > 0 and doc[start - 1].text not in (".", "!", "?") and "\n\n" not in doc[start - 1].text:
+        start -= 1
+    while end < len(doc) and doc[end - 1].text not in (".", "!", "?") and "\n\n" not in doc[end].text:
+        end += 1
+    return doc[start:end]
+
+
 @Language.factory(
     "tipx_entities",
     assigns=["doc.ents", "doc.spans"],
@@ -131,7 +143,7 @@ class EntityMerger:
         context = self._cue("CONTEXT")
         out = []
         for s in places:
-            sent = s.sent if doc.has_annotation("SENT_START") else doc[max(0, s.start - 20):min(len(doc), s.end + 20)]
+            sent = sentence_of(doc, s)
             if context and not any(t.lower_.startswith(tuple(context)) or t.lemma_ in context for t in sent):
                 continue
             prev = doc[s.start - 1].lower_ if s.start > 0 else ""

@@ -28,6 +28,7 @@ from spacy.training import Example
 
 from ..annotations.docbin import RELATIONS_KEY
 from ..schema import RELATION_TYPES, RELATIONS, relation_allowed
+from .entities import sentence_of
 from .linear import LinearModel
 
 MODES = ("rules", "model", "combined")
@@ -156,16 +157,20 @@ class RelationExtractor:
         first, second = (a, b) if a.start < b.start else (b, a)
         between = [t for t in doc[first.end:second.start] if not t.is_space]
         words = [self._word(t) for t in between]
-        same_sent = not doc.has_annotation("SENT_START") or a.sent.start == b.sent.start
-        if not same_sent:
+        if sentence_of(doc, a).start != sentence_of(doc, b).start:
             return None
         if la == "VICTIM" and lb == "VICTIM_ORIGIN":
             if b.start > a.start and len(words) <= 2 and words[-1:] in (["from"], ["of"]):
                 return "ORIGIN"
             if b.end == a.start:  # "Uzbek women"
                 return "ORIGIN"
+        if la == "VICTIM_ORIGIN" and not self._stands_for_victims(doc, a):
+            return None
+        if lb == "VICTIM_ORIGIN" and not self._stands_for_victims(doc, b):
+            return None
+        moving = self._cue_set("DESTINATION") | self._cue_set("EXPLOITED") | self._cue_set("RECRUITED") | {"from"}
         if la in ("VICTIM", "VICTIM_ORIGIN") and lb == "DESTINATION" and b.start > a.start and len(words) <= 12:
-            if words and words[-1] in (self._cue_set("DESTINATION") or {"to", "into"}) and any(w in self._cue_set("EXPLOITED") | self._cue_set("DESTINATION") for w in words[:-1] + ["to"]):
+            if words and words[-1] in ("to", "into") and any(w in moving for w in words[:-1]):
                 return "DESTINATION"
         if la in ("RECRUITER", "PERPETRATOR") and b.start > a.start and len(words) <= 15:
             if lb == "SENTENCE" and any(w in self._cue_set("SENTENCED_TO") for w in words):
@@ -175,6 +180,17 @@ class RelationExtractor:
             if la == "RECRUITER" and lb in ("VICTIM", "VICTIM_ORIGIN") and len(words) <= 6 and any(w in self._cue_set("RECRUITED") for w in words):
                 return "RECRUITED"
         return None
+
+    @staticmethod
+    def _stands_for_victims(doc: Doc, origin: Span) -> bool:
+        """An origin stands for the victims only when no victim mention sits next to it
+        ("Uzbeks were trafficked", not "women from Uzbekistan" or "Uzbek women")."""
+        for e in doc.ents:
+            if e.label_ != "VICTIM":
+                continue
+            if e.start == origin.end or (0 <= origin.start - e.end <= 2):
+                return False
+        return True
 
     # -- pipeline -----------------------------------------------------------------------------
     def __call__(self, doc: Doc) -> Doc:

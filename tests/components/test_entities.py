@@ -1,0 +1,99 @@
+"""tipx_entities on spacy.blank("en"): merge modes, scores, calibration, errors."""
+from __future__ import annotations
+
+import pytest
+import spacy
+from spacy.tokens import Span
+from spacy.training import Example
+
+import tipx.components.entities  # noqa: F401 - registers the factory (entry points do it for spacy.load)
+
+TEXT = "The broker charged each woman $400 and was sentenced to eight years in prison under Article 128 of the Criminal Code."
+
+
+def _doc(nlp, ner, rules):
+    doc = nlp.make_doc(TEXT)
+    doc.ents = [doc.char_span(TEXT.index(t), TEXT.index(t) + len(t), label=lab) for t, lab in ner]
+    doc.spans["rules"] = [doc.char_span(TEXT.index(t), TEXT.index(t) + len(t), label=lab) for t, lab in rules]
+    return doc
+
+
+NER = [("broker", "PERPETRATOR"), ("$400 and", "AMOUNT_CURRENCY"), ("eight years", "SENTENCE")]
+RULES = [("$400", "AMOUNT_CURRENCY"), ("eight years in prison", "SENTENCE"), ("Article 128 of the Criminal Code", "STATUTE")]
+
+
+@pytest.mark.parametrize("mode, expected", [
+    ("ner_only", ["broker", "$400 and", "eight years"]),
+    ("rules_first", ["broker", "$400", "eight years in prison", "Article 128 of the Criminal Code"]),
+    ("ner_first", ["broker", "$400 and", "eight years", "Article 128 of the Criminal Code"]),
+])
+def test_merge_modes(mode, expected):
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"mode": mode})
+    doc = merger(_doc(nlp, NER, RULES))
+    assert [e.text for e in doc.ents] == expected
+    group = doc.spans["tipx_ents"]
+    assert [s.text for s in group] == expected
+    assert len(group.attrs["scores"]) == len(expected)
+    assert all(0.0 <= s <= 1.0 for s in group.attrs["scores"])
+
+
+def test_priors_before_calibration():
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"ner_prior": 0.6, "rule_prior": 0.95})
+    doc = merger(_doc(nlp, NER, RULES))
+    scores = dict(zip([e.text for e in doc.ents], doc.spans["tipx_ents"].attrs["scores"]))
+    assert scores == {"broker": 0.6, "$400": 0.95, "eight years in prison": 0.95, "Article 128 of the Criminal Code": 0.95}
+
+
+def test_calibration_learns_that_rules_are_right():
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "ner_first"})
+    examples = []
+    for _ in range(10):
+        pred = merger(_doc(nlp, NER, RULES))
+        ref = _doc(nlp, [("broker", "PERPETRATOR")] + RULES, [])
+        examples.append(Example(pred, ref))
+    assert merger.calibrate(examples) == 40
+    doc = merger(_doc(nlp, NER, RULES))
+    scores = dict(zip([e.text for e in doc.ents], doc.spans["tipx_ents"].attrs["scores"]))
+    assert scores["Article 128 of the Criminal Code"] > 0.5 > scores["$400 and"]
+
+
+def test_rules_only_uses_context_cues():
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "rules_only"})
+    merger.initialize(cues={"ORIGIN": ["from"], "DESTINATION": ["to"], "CONTEXT": ["traffick"], "ROLE_VICTIM": ["women"]})
+    text = "Traffickers moved women from Nepal to Kuwait. Officials flew to Geneva."
+    doc = nlp.make_doc(text)
+    doc.spans["rules"] = [doc.char_span(text.index(p), text.index(p) + len(p), label="PLACE") for p in ("Nepal", "Kuwait", "Geneva")]
+    ents, _ = merger.merge(doc, "rules_only")
+    assert [(e.text, e.label_) for e in ents] == [("women", "VICTIM"), ("Nepal", "VICTIM_ORIGIN"), ("Kuwait", "DESTINATION")]
+
+
+def test_unknown_label_or_mode_is_a_clear_error():
+    nlp = spacy.blank("en")
+    with pytest.raises(ValueError, match="unknown label.*SMUGGLER"):
+        nlp.add_pipe("tipx_entities", config={"rule_labels": ["SMUGGLER"]})
+    with pytest.raises(ValueError, match="unknown mode 'best'"):
+        nlp.add_pipe("tipx_entities", name="x", config={"mode": "best"})
+
+
+def test_no_trafficking_text_no_entities():
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities")
+    doc = nlp.make_doc("The embassy hosted a reception for the trade delegation on Tuesday.")
+    doc.spans["rules"] = []
+    assert list(merger(doc).ents) == []
+
+
+def test_save_load_keeps_calibrator(tmp_path):
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "ner_first"})
+    examples = [Example(merger(_doc(nlp, NER, RULES)), _doc(nlp, [("broker", "PERPETRATOR")] + RULES, [])) for _ in range(4)]
+    merger.calibrate(examples)
+    before = merger(_doc(nlp, NER, RULES)).spans["tipx_ents"].attrs["scores"]
+    nlp.to_disk(tmp_path / "m")
+    nlp2 = spacy.load(tmp_path / "m")
+    after = nlp2.get_pipe("tipx_entities")(_doc(nlp2, NER, RULES)).spans["tipx_ents"].attrs["scores"]
+    assert after == before
