@@ -61,6 +61,7 @@ def evaluate(
     raw_dir: list[Path] = typer.Option([Path("../shared/seeds")], "--raw-dir", help="Where standoff records' raw files are."),
     out: Path = typer.Option(Path("metrics"), "--out", "-o", help="Folder for metrics.json and metrics.md."),
     sm_baseline: bool = typer.Option(True, help="Also score en_core_web_sm's own NER mapped to the schema."),
+    card: bool = typer.Option(False, help="Write the scores into the model's meta.json and README.md (its model card)."),
 ) -> None:
     """Score the pipeline and the baselines on the gold set: per-label P/R/F strict and overlap,
     per-relation-type P/R/F end to end; writes metrics.json and a markdown table."""
@@ -83,3 +84,9 @@ def evaluate(
     js, md = write_report(results, info, out, command)
     typer.echo(md.read_text())
     typer.echo(f"wrote {js} and {md}")
+    if card:
+        from .extract import DEFAULT_MODEL
+        from .model_card import write_model_card
+
+        path = write_model_card(Path(model) if model else DEFAULT_MODEL, results, info, command)
+        typer.echo(f"updated the model card {path}")

