@@ -207,6 +207,8 @@ def _web(doc: _Doc, rng: random.Random) -> list[Edit]:
     body = _header_end(text)
     post, serial = _post_and_serial(text, rng)
     subject = re.search(r"(?m)^SUBJECT:[ \t]*(.*)$", text)
+    if subject is None:  # a report with no cable header: a web page would only add its trailer
+        return [(len(text), len(text), _WEB_TRAILER)]
     tags = re.search(r"(?m)^TAGS:[ \t]*(.*)$", text)
     year = rng.randint(2004, 2010)
     pre = _WEB_PREAMBLE.format(
