@@ -4,9 +4,11 @@ from __future__ import annotations
 import typer
 
 from .annotations.cli import app as annotations_app
+from .batch.cli import run
 from .cables.cli import parse
 from .doccano.cli import app as doccano_app
 from .pipeline_cli import evaluate, extract
+from .report.cli import report
 from .training.cli import train
 
 app = typer.Typer(
@@ -23,6 +25,8 @@ app.command("parse")(parse)
 app.command("extract")(extract)
 app.command("train")(train)
 app.command("evaluate")(evaluate)
+app.command("run")(run)
+app.command("report")(report)
 app.add_typer(annotations_app, name="annotations")
 app.add_typer(doccano_app, name="doccano")
 

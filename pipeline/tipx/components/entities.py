@@ -55,22 +55,23 @@ def sentence_of(doc: Doc, span: Span) -> Span:
         "rule_labels": ["AMOUNT_CURRENCY", "STATUTE", "SENTENCE"],
         "ner_prior": 0.7,
         "rule_prior": 0.9,
+        "trim_labels": ["RECRUITER", "PERPETRATOR", "VICTIM"],
     },
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
 def make_entities(nlp: Language, name: str, mode: str, rules_key: str, scores_key: str,
-                  rule_labels: list[str], ner_prior: float, rule_prior: float) -> "EntityMerger":
+                  rule_labels: list[str], ner_prior: float, rule_prior: float, trim_labels: list[str]) -> "EntityMerger":
     return EntityMerger(nlp, name, mode=mode, rules_key=rules_key, scores_key=scores_key,
-                        rule_labels=rule_labels, ner_prior=ner_prior, rule_prior=rule_prior)
+                        rule_labels=rule_labels, ner_prior=ner_prior, rule_prior=rule_prior, trim_labels=trim_labels)
 
 
 class EntityMerger:
     def __init__(self, nlp: Language, name: str = "tipx_entities", *, mode: str = "rules_first", rules_key: str = "rules",
                  scores_key: str = "tipx_ents", rule_labels: Iterable[str] = ("AMOUNT_CURRENCY", "STATUTE", "SENTENCE"),
-                 ner_prior: float = 0.7, rule_prior: float = 0.9):
+                 ner_prior: float = 0.7, rule_prior: float = 0.9, trim_labels: Iterable[str] = ("RECRUITER", "PERPETRATOR", "VICTIM")):
         if mode not in MODES:
             raise ValueError(f"tipx_entities: unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        unknown = [lab for lab in rule_labels if lab not in LABELS]
+        unknown = [lab for lab in [*rule_labels, *trim_labels] if lab not in LABELS]
         if unknown:
             raise ValueError(f"tipx_entities: unknown label(s) {unknown} in rule_labels; known: {', '.join(LABELS)}")
         self.name = name
@@ -80,18 +81,34 @@ class EntityMerger:
         self.rule_labels = list(rule_labels)
         self.ner_prior = ner_prior
         self.rule_prior = rule_prior
+        self.trim_labels = list(trim_labels)
+        self.leading: set[str] = set()
         self.calibrator: LinearModel | None = None
         self.cues: dict[str, list[str]] = {}
         self.vocab = nlp.vocab
 
     # -- pipeline ---------------------------------------------------------------------------
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *, nlp: Language | None = None,
-                   cues: dict | None = None) -> None:
+                   cues: dict | None = None, trim: dict | None = None) -> None:
         if cues:
-            self.cues = {k: list(v) for k, v in cues.items()}
+            self.cues = {k: list(v) for k, v in cues.items() if not k.startswith("_")}
+        if trim:
+            self.leading = {w.lower() for w in trim.get("leading", [])}
+
+    def trim(self, spans: list[Span]) -> list[Span]:
+        """Drop leading determiners and titles from party and victim spans (GUIDELINES rule 5-6)."""
+        out = []
+        for s in spans:
+            start = s.start
+            if s.label_ in self.trim_labels:
+                while start < s.end - 1 and s.doc[start].lower_ in self.leading:
+                    start += 1
+            out.append(s if start == s.start else Span(s.doc, start, s.end, label=s.label_))
+        return out
 
     def __call__(self, doc: Doc) -> Doc:
         ents, sources = self.merge(doc, self.mode)
+        ents = self.trim(ents)
         doc.ents = ents
         scores = self.score_spans(doc, ents, sources)
         group = SpanGroup(doc, name=self.scores_key, spans=list(ents))
@@ -215,11 +232,12 @@ class EntityMerger:
     def to_disk(self, path, *, exclude=tuple()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        data = {"cues": self.cues, "calibrator": self.calibrator.to_dict() if self.calibrator else None}
+        data = {"cues": self.cues, "leading": sorted(self.leading), "calibrator": self.calibrator.to_dict() if self.calibrator else None}
         (path / "entities.json").write_text(json.dumps(data), encoding="utf-8")
 
     def from_disk(self, path, *, exclude=tuple()) -> "EntityMerger":
         data = json.loads((Path(path) / "entities.json").read_text(encoding="utf-8"))
         self.cues = data.get("cues") or {}
+        self.leading = set(data.get("leading") or [])
         self.calibrator = LinearModel.from_dict(data["calibrator"]) if data.get("calibrator") else None
         return self
