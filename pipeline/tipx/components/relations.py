@@ -250,8 +250,10 @@ class RelationExtractor:
         the gold entities set: the features the model sees at run time, on gold entities."""
         doc = nlp.make_doc(reference.text)
         for name, proc in nlp.pipeline:
-            if name in ("ner", self.name) or name.startswith(("tipx_", "span_ruler")):
+            if name in ("ner", self.name) or name.startswith("tipx_"):
                 break
+            if name.startswith("span_ruler"):
+                continue
             try:
                 doc = proc(doc)
             except Exception:  # an untrained component: leave its annotation out

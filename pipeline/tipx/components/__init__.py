@@ -1,0 +1,1 @@
+"""Pipeline components of tipx: pattern loading, entity merging, relations."""
