@@ -26,6 +26,8 @@ RULES = [("$400", "AMOUNT_CURRENCY"), ("eight years in prison", "SENTENCE"), ("A
     ("ner_only", ["broker", "$400 and", "eight years"]),
     ("rules_first", ["broker", "$400", "eight years in prison", "Article 128 of the Criminal Code"]),
     ("ner_first", ["broker", "$400 and", "eight years", "Article 128 of the Criminal Code"]),
+    # the rules fix the NER's boundaries but add nothing the NER did not find
+    ("rules_refine", ["broker", "$400", "eight years in prison"]),
 ])
 def test_merge_modes(mode, expected):
     nlp = spacy.blank("en")

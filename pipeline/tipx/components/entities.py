@@ -7,6 +7,9 @@ component decides the final entities:
 * ``ner_only``     keep the NER's entities;
 * ``rules_first``  rule spans of ``rule_labels`` win over NER entities they overlap;
 * ``ner_first``    rule spans only fill places where the NER found nothing;
+* ``rules_refine`` a rule span replaces an NER entity of the same label that it overlaps (the rule
+                   knows the boundaries, the NER knows what is in scope); no rule span is added
+                   where the NER found nothing;
 * ``rules_only``   the rules-only baseline: rule spans, plus gazetteer places turned into
                    VICTIM_ORIGIN after an origin cue ("from") and DESTINATION after a destination
                    cue ("to", "in", "into") in a sentence with a trafficking cue, plus role nouns.
@@ -29,7 +32,7 @@ from spacy.util import filter_spans
 from ..schema import LABELS
 from .linear import LinearModel
 
-MODES = ("ner_only", "rules_first", "ner_first", "rules_only")
+MODES = ("ner_only", "rules_first", "ner_first", "rules_refine", "rules_only")
 
 
 def sentence_of(doc: Doc, span: Span) -> Span:
@@ -130,7 +133,18 @@ class EntityMerger:
             spans = filter_spans(rules + self._rule_places(doc) + self._rule_roles(doc))
             return spans, ["rule"] * len(spans)
         rule_keys = {(s.start, s.end, s.label_) for s in rules}
-        if mode == "rules_first":
+        if mode == "rules_refine":
+            merged, taken = [], set()
+            for e in ner:
+                same = [r for r in rules if r.label_ == e.label_ and r.start < e.end and e.start < r.end]
+                best = max(same, key=len) if same else e
+                if taken.intersection(range(best.start, best.end)):
+                    best = e
+                    if taken.intersection(range(best.start, best.end)):
+                        continue
+                taken.update(range(best.start, best.end))
+                merged.append(best)
+        elif mode == "rules_first":
             kept_rules = filter_spans(rules)
             taken = set()
             for s in kept_rules:

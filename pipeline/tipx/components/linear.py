@@ -32,18 +32,21 @@ class LinearModel:
         return cls(list(lr.classes_), list(vec.feature_names_), lr.coef_, lr.intercept_)
 
     def predict_proba(self, X: Iterable[dict]) -> np.ndarray:
+        """Class probabilities, one row per feature dict (sparse: only active features are read)."""
         rows = []
+        coef_t = self.coef.T  # (n_features, n_classes or 1)
         for feats in X:
-            row = np.zeros(len(self.index))
+            idx, vals = [], []
             for name, value in feats.items():
                 key = f"{name}={value}" if isinstance(value, str) else name
                 j = self.index.get(key)
                 if j is not None:
-                    row[j] = 1.0 if isinstance(value, str) else float(value)
-            rows.append(row)
+                    idx.append(j)
+                    vals.append(1.0 if isinstance(value, str) else float(value))
+            rows.append(np.asarray(vals) @ coef_t[idx] if idx else np.zeros(coef_t.shape[1]))
         if not rows:
             return np.zeros((0, len(self.classes)))
-        logits = np.vstack(rows) @ self.coef.T + self.intercept
+        logits = np.vstack(rows) + self.intercept
         if len(self.classes) == 2:  # binary: one column of logits for classes[1]
             p1 = 1.0 / (1.0 + np.exp(-logits[:, 0]))
             return np.stack([1.0 - p1, p1], axis=1)

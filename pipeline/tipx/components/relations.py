@@ -17,6 +17,7 @@ kept when its score reaches ``threshold``. Predictions go to ``doc._.tipx_relati
 of the gold relations in ``doc.user_data["tipx_relations"]``.
 """
 
+import bisect
 import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -97,6 +98,11 @@ class RelationExtractor:
                     out.append((a, b))
         return out
 
+    @staticmethod
+    def _ents_between(doc: Doc, first: Span, second: Span) -> int:
+        starts = [e.start for e in doc.ents]
+        return max(0, bisect.bisect_left(starts, second.start) - bisect.bisect_left(starts, first.end))
+
     def _cue_set(self, name: str) -> set[str]:
         return set(self.cues.get(name, []))
 
@@ -113,7 +119,7 @@ class RelationExtractor:
             "order": "fwd" if a.start < b.start else "back",
             "pair_order": f"{a.label_}>{b.label_}|{'fwd' if a.start < b.start else 'back'}",
             "dist": str(min(len(words), 10) if len(words) < 10 else (15 if len(words) < 20 else 30)),
-            "ents_between": str(min(sum(1 for e in doc.ents if first.end <= e.start and e.end <= second.start), 3)),
+            "ents_between": str(min(self._ents_between(doc, first, second), 3)),
         }
         if doc.has_annotation("SENT_START"):
             f["same_sent"] = "y" if a.sent.start == b.sent.start else "n"
