@@ -99,3 +99,17 @@ def test_save_load_keeps_calibrator(tmp_path):
     nlp2 = spacy.load(tmp_path / "m")
     after = nlp2.get_pipe("tipx_entities")(_doc(nlp2, NER, RULES)).spans["tipx_ents"].attrs["scores"]
     assert after == before
+
+
+def test_scope_filter_drops_entities_in_paragraphs_without_trafficking_cues():
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "ner_only", "scope_filter": True})
+    merger.initialize(cues={"CONTEXT": ["traffick", "brothel"]})
+    text = "Women from Moldova were trafficked to Istanbul.\n\nMigrants from Moldova work in Istanbul."
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(m, m + len(w), label=lab) for w, lab, m in
+                [("Moldova", "VICTIM_ORIGIN", text.index("Moldova")), ("Istanbul", "DESTINATION", text.index("Istanbul")),
+                 ("Migrants", "VICTIM", text.index("Migrants")), ("Istanbul", "DESTINATION", text.rindex("Istanbul"))]]
+    doc.spans["rules"] = []
+    kept = [(e.text, e.start_char) for e in merger(doc).ents]
+    assert kept == [("Moldova", text.index("Moldova")), ("Istanbul", text.index("Istanbul"))]
