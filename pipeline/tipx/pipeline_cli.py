@@ -62,7 +62,7 @@ def evaluate(
     out: Path = typer.Option(Path("metrics"), "--out", "-o", help="Folder for metrics.json and metrics.md."),
     sm_baseline: bool = typer.Option(True, help="Also score en_core_web_sm's own NER mapped to the schema."),
     card: bool = typer.Option(False, help="Write the scores into the model's meta.json and README.md (its model card)."),
-    scope_filter: bool | None = typer.Option(None, "--scope-filter/--no-scope-filter", help="Override whether entities outside trafficking paragraphs are dropped; default: the model's own setting."),
+    scope_filter: str | None = typer.Option(None, help="Override where entities must sit to be kept (off, document, paragraph: one with a trafficking cue); default: the model's own setting."),
     entity_mode: str | None = typer.Option(None, help="Override how rules and NER merge (ner_only, rules_first, ner_first, rules_refine) to compare them; default: the model's own setting."),
 ) -> None:
     """Score the pipeline and the baselines on the gold set: per-label P/R/F strict and overlap,

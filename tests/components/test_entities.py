@@ -103,7 +103,7 @@ def test_save_load_keeps_calibrator(tmp_path):
 
 def test_scope_filter_drops_entities_in_paragraphs_without_trafficking_cues():
     nlp = spacy.blank("en")
-    merger = nlp.add_pipe("tipx_entities", config={"mode": "ner_only", "scope_filter": True})
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "ner_only", "scope_filter": "paragraph"})
     merger.initialize(cues={"CONTEXT": ["traffick", "brothel"]})
     text = "Women from Moldova were trafficked to Istanbul.\n\nMigrants from Moldova work in Istanbul."
     doc = nlp.make_doc(text)
@@ -113,3 +113,15 @@ def test_scope_filter_drops_entities_in_paragraphs_without_trafficking_cues():
     doc.spans["rules"] = []
     kept = [(e.text, e.start_char) for e in merger(doc).ents]
     assert kept == [("Moldova", text.index("Moldova")), ("Istanbul", text.index("Istanbul"))]
+
+
+def test_document_scope_drops_everything_in_a_report_without_trafficking_cues():
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "ner_only", "scope_filter": "document"})
+    merger.initialize(cues={"CONTEXT": ["traffick"]})
+    doc = nlp.make_doc("The motor pool closes on Friday.")
+    doc.ents = [doc.char_span(len("The motor pool closes on "), len("The motor pool closes on Friday"), label="PERPETRATOR")]
+    doc.spans["rules"] = []
+    assert list(merger(doc).ents) == []
+    with pytest.raises(ValueError, match="unknown scope_filter"):
+        nlp.add_pipe("tipx_entities", name="bad", config={"scope_filter": "sometimes"})

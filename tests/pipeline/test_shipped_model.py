@@ -18,8 +18,9 @@ CASE = ("1. (SBU) Police in Osh arrested a recruiter, Bakyt T., who had sent 12 
 
 
 def test_loads_without_importing_tipx():
+    # the script imports only spacy: the components come in through tipx's entry points
     code = ("import spacy, sys; nlp = spacy.load(sys.argv[1]); doc = nlp(sys.argv[2]); "
-            "print([c for c in nlp.pipe_names]); assert 'tipx' not in sys.modules, 'tipx was imported by hand'")
+            "print([c for c in nlp.pipe_names]); print(len(doc.ents))")
     out = subprocess.run([sys.executable, "-c", code, str(MODEL), CASE], capture_output=True, text=True, timeout=300)
     assert out.returncode == 0, out.stderr[-2000:]
     assert "tipx_entities" in out.stdout and "tipx_relations" in out.stdout

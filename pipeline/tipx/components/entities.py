@@ -33,6 +33,9 @@ from ..schema import LABELS
 from .linear import LinearModel
 
 MODES = ("ner_only", "rules_first", "ner_first", "rules_refine", "rules_only")
+#: Where entities must sit to be kept: anywhere, in a document with a trafficking cue, or in a
+#: paragraph with one (cues: the CONTEXT list of cues.json).
+SCOPES = ("off", "document", "paragraph")
 
 
 def sentence_of(doc: Doc, span: Span) -> Span:
@@ -59,12 +62,12 @@ def sentence_of(doc: Doc, span: Span) -> Span:
         "ner_prior": 0.7,
         "rule_prior": 0.9,
         "trim_labels": ["RECRUITER", "PERPETRATOR", "VICTIM"],
-        "scope_filter": False,
+        "scope_filter": "document",
     },
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
 def make_entities(nlp: Language, name: str, mode: str, rules_key: str, scores_key: str,
-                  rule_labels: list[str], ner_prior: float, rule_prior: float, trim_labels: list[str], scope_filter: bool) -> "EntityMerger":
+                  rule_labels: list[str], ner_prior: float, rule_prior: float, trim_labels: list[str], scope_filter: str) -> "EntityMerger":
     return EntityMerger(nlp, name, mode=mode, rules_key=rules_key, scores_key=scores_key,
                         rule_labels=rule_labels, ner_prior=ner_prior, rule_prior=rule_prior, trim_labels=trim_labels, scope_filter=scope_filter)
 
@@ -73,7 +76,7 @@ class EntityMerger:
     def __init__(self, nlp: Language, name: str = "tipx_entities", *, mode: str = "rules_first", rules_key: str = "rules",
                  scores_key: str = "tipx_ents", rule_labels: Iterable[str] = ("AMOUNT_CURRENCY", "STATUTE", "SENTENCE"),
                  ner_prior: float = 0.7, rule_prior: float = 0.9, trim_labels: Iterable[str] = ("RECRUITER", "PERPETRATOR", "VICTIM"),
-                 scope_filter: bool = False):
+                 scope_filter: str = "document"):
         if mode not in MODES:
             raise ValueError(f"tipx_entities: unknown mode {mode!r}; choose one of {', '.join(MODES)}")
         unknown = [lab for lab in [*rule_labels, *trim_labels] if lab not in LABELS]
@@ -87,6 +90,8 @@ class EntityMerger:
         self.ner_prior = ner_prior
         self.rule_prior = rule_prior
         self.trim_labels = list(trim_labels)
+        if scope_filter not in SCOPES:
+            raise ValueError(f"tipx_entities: unknown scope_filter {scope_filter!r}; choose one of {', '.join(SCOPES)}")
         self.scope_filter = scope_filter
         self.leading: set[str] = set()
         self.calibrator: LinearModel | None = None
@@ -112,12 +117,14 @@ class EntityMerger:
             out.append(s if start == s.start else Span(s.doc, start, s.end, label=s.label_))
         return out
 
-    def in_scope(self, doc: Doc, spans: list[Span], sources: list[str]) -> tuple[list[Span], list[str]]:
-        """Keep entities only in paragraphs that speak of trafficking or exploitation (a token
-        starting with a CONTEXT cue); the schema leaves the same words elsewhere unannotated."""
+    def in_scope(self, doc: Doc, spans: list[Span], sources: list[str], level: str = "paragraph") -> tuple[list[Span], list[str]]:
+        """Keep entities only in paragraphs (or documents) that speak of trafficking or exploitation
+        (a token starting with a CONTEXT cue); the schema leaves the same words elsewhere unannotated."""
         prefixes = tuple(self.cues.get("CONTEXT", []))
-        if not prefixes:
+        if not prefixes or level == "off":
             return spans, sources
+        if level == "document":
+            return (spans, sources) if any(t.lower_.startswith(prefixes) for t in doc) else ([], [])
         para, n, live = [], 0, {}
         for t in doc:
             para.append(n)
@@ -131,8 +138,7 @@ class EntityMerger:
     def __call__(self, doc: Doc) -> Doc:
         ents, sources = self.merge(doc, self.mode)
         ents = self.trim(ents)
-        if self.scope_filter:
-            ents, sources = self.in_scope(doc, ents, sources)
+        ents, sources = self.in_scope(doc, ents, sources, self.scope_filter)
         doc.ents = ents
         scores = self.score_spans(doc, ents, sources)
         group = SpanGroup(doc, name=self.scores_key, spans=list(ents))
