@@ -54,6 +54,25 @@ def _prf(keys: Iterable[str]) -> dict[str, PRFScore]:
     return {k: PRFScore() for k in ["micro", *keys]}
 
 
+def _count(targets: Iterable[PRFScore], tp: int, n_pred: int, n_gold: int) -> None:
+    for target in targets:
+        target.tp += tp
+        target.fp += n_pred - tp
+        target.fn += n_gold - tp
+
+
+def _overlap_hits(gold: set, pred: set) -> int:
+    """Greedy one-to-one matching of overlapping spans (each gold span matched at most once)."""
+    unmatched = sorted(gold)
+    hits = 0
+    for s, e, *_ in sorted(pred):
+        hit = next((x for x in unmatched if x[0] < e and s < x[1]), None)
+        if hit is not None:
+            unmatched.remove(hit)
+            hits += 1
+    return hits
+
+
 def score(gold: list[Prediction], pred: list[Prediction], labels: Iterable[str] = LABELS) -> Scores:
     labels = list(labels)
     strict, overlap, rels = _prf(labels), _prf(labels), _prf(RELATION_TYPES)
@@ -61,29 +80,12 @@ def score(gold: list[Prediction], pred: list[Prediction], labels: Iterable[str] 
         for lab in labels:
             gs = {e for e in g.entities if e[2] == lab}
             ps = {e for e in p.entities if e[2] == lab}
-            for target in (strict[lab], strict["micro"]):
-                target.tp += len(gs & ps)
-                target.fp += len(ps - gs)
-                target.fn += len(gs - ps)
-            # overlap: greedy one-to-one matching of overlapping spans of the same label
-            unmatched = sorted(gs)
-            tp = 0
-            for s, e, _ in sorted(ps):
-                hit = next((x for x in unmatched if x[0] < e and s < x[1]), None)
-                if hit is not None:
-                    unmatched.remove(hit)
-                    tp += 1
-            for target in (overlap[lab], overlap["micro"]):
-                target.tp += tp
-                target.fp += len(ps) - tp
-                target.fn += len(gs) - tp
+            _count((strict[lab], strict["micro"]), len(gs & ps), len(ps), len(gs))
+            _count((overlap[lab], overlap["micro"]), _overlap_hits(gs, ps), len(ps), len(gs))
         for rtype in RELATION_TYPES:
             gs = {r for r in g.relations if r[4] == rtype}
             ps = {r for r in p.relations if r[4] == rtype}
-            for target in (rels[rtype], rels["micro"]):
-                target.tp += len(gs & ps)
-                target.fp += len(ps - gs)
-                target.fn += len(gs - ps)
+            _count((rels[rtype], rels["micro"]), len(gs & ps), len(ps), len(gs))
     return Scores(strict, overlap, rels)
 
 

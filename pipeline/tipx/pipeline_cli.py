@@ -1,7 +1,6 @@
 """``tipx extract`` and ``tipx evaluate``: run a trained pipeline over cables, or over the gold set."""
 from __future__ import annotations
 
-import json
 import shlex
 import sys
 from pathlib import Path
@@ -9,6 +8,7 @@ from pathlib import Path
 import typer
 
 from .cables import CableReadError, read_cable_file
+from .cables.cli import json_lines
 
 
 def extract(
@@ -42,14 +42,9 @@ def extract(
                 failed += 1
                 typer.echo(f"tipx extract: error: {err}", err=True)
 
-    sink = out.open("w", encoding="utf-8") if out else sys.stdout
-    try:
+    with json_lines(out) as write:
         for record in extract_cables(nlp, cables(), batch_size=batch_size):
-            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
-            sink.flush()
-    finally:
-        if out:
-            sink.close()
+            write(record)
     if failed:
         typer.echo(f"tipx extract: {failed} of {len(files)} file(s) failed", err=True)
         raise typer.Exit(1)

@@ -47,7 +47,7 @@ def make_cable(i: int, words: int = 150, seed: int = 0) -> str:
     day, month = rnd.randint(1, 28), rnd.choice(["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"])
     lines = [
         f"VZCZCXRO{rnd.randint(1000, 9999)}",
-        f"RR RUEHWEB",
+        "RR RUEHWEB",
         f"DE RUEH{post[:2]} #{serial:04d}/01 {rnd.randint(100, 365)}{rnd.randint(1000, 2359):04d}",
         f"R {day:02d}{rnd.randint(0, 23):02d}{rnd.randint(0, 59):02d}Z {month} {year:02d}",
         f"FM AMEMBASSY {post}",

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import pytest
 import spacy
-from spacy.tokens import Span
 from spacy.training import Example
 
 import tipx.components.entities  # noqa: F401 - registers the factory (entry points do it for spacy.load)

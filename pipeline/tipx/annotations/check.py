@@ -56,6 +56,19 @@ def _plain(s: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"\\([$_*#\[\]()&\\~`])", r"\1", s)).strip()
 
 
+def _paragraph_finder(cable):
+    """offset -> index of the reader's paragraph holding it (None outside every paragraph)."""
+    starts = [p.start for p in cable.paragraphs]
+
+    def para_of(offset: int):
+        i = bisect.bisect_right(starts, offset) - 1
+        if i >= 0 and cable.paragraphs[i].start <= offset < cable.paragraphs[i].end:
+            return i
+        return None
+
+    return para_of
+
+
 def check_record(rec: dict, text: str, check_body: bool = True) -> list[str]:
     """All problems of one record whose text is ``text``; empty when the record is valid."""
     errors: list[str] = []
@@ -99,13 +112,7 @@ def check_record(rec: dict, text: str, check_body: bool = True) -> list[str]:
         except CableReadError as err:
             errors.append(f"the reader cannot read the text: {err}")
         else:
-            starts = [p.start for p in cable.paragraphs]
-
-            def para_of(offset: int):  # noqa: E306 - small closure over the reader's paragraphs
-                i = bisect.bisect_right(starts, offset) - 1
-                if i >= 0 and cable.paragraphs[i].start <= offset < cable.paragraphs[i].end:
-                    return i
-                return None
+            para_of = _paragraph_finder(cable)
 
             for s, e, eid, label in spans:
                 if para_of(s) is None or para_of(e - 1) is None:

@@ -92,7 +92,7 @@ class ProgressReporter(Reporter):
             return
         line = f"tipx run: error: {path}: {error}"
         if self.printed == MAX_PRINTED_ERRORS:
-            line += f"\ntipx run: (further errors are not printed; errors.jsonl lists them all)"
+            line += "\ntipx run: (further errors are not printed; errors.jsonl lists them all)"
         if self.progress is not None:
             self.progress.console.print(line, markup=False, highlight=False, soft_wrap=True)
         else:

@@ -3,12 +3,30 @@ from __future__ import annotations
 
 import json
 import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
 from .decode import CableReadError
 from .reader import read_cable_file
+
+
+@contextmanager
+def json_lines(out: Path | None) -> Iterator[Callable[[dict], None]]:
+    """A writer of one JSON record per line to ``out`` (or standard output), flushed per record."""
+    sink = out.open("w", encoding="utf-8") if out else sys.stdout
+
+    def write(record: dict) -> None:
+        sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+        sink.flush()
+
+    try:
+        yield write
+    finally:
+        if out:
+            sink.close()
 
 
 def parse(
@@ -24,8 +42,7 @@ def parse(
     each, and the others are still read; the exit code is 1 when any file failed.
     """
     failed = 0
-    sink = out.open("w", encoding="utf-8") if out else sys.stdout
-    try:
+    with json_lines(out) as write:
         for path in files:
             try:
                 cable = read_cable_file(path)
@@ -33,11 +50,7 @@ def parse(
                 failed += 1
                 typer.echo(f"tipx parse: error: {err}", err=True)
                 continue
-            sink.write(json.dumps(cable.to_record(), ensure_ascii=False) + "\n")
-            sink.flush()
-    finally:
-        if out:
-            sink.close()
+            write(cable.to_record())
     if failed:
         typer.echo(f"tipx parse: {failed} of {len(files)} file(s) failed", err=True)
         raise typer.Exit(1)
