@@ -39,6 +39,39 @@ def test_merge_modes(mode, expected):
     assert all(0.0 <= s <= 1.0 for s in group.attrs["scores"])
 
 
+def test_refine_retypes_a_sum_the_rules_know_is_a_prison_term_and_fills_chosen_labels():
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "rules_refine", "fill_labels": ["STATUTE"]})
+    ner = [("broker", "PERPETRATOR"), ("eight years", "AMOUNT_CURRENCY")]
+    doc = merger(_doc(nlp, ner, RULES))
+    # the NER's "eight years" AMOUNT is re-cut and re-typed by the SENTENCE rule; the statute is
+    # filled in although the NER missed it; "$400" (AMOUNT is not a fill label) is not
+    assert [(e.text, e.label_) for e in doc.ents] == [
+        ("broker", "PERPETRATOR"), ("eight years in prison", "SENTENCE"), ("Article 128 of the Criminal Code", "STATUTE")]
+
+
+def test_fill_labels_must_be_rule_labels():
+    nlp = spacy.blank("en")
+    with pytest.raises(ValueError, match="fill_labels.*VICTIM.*not in rule_labels"):
+        nlp.add_pipe("tipx_entities", config={"fill_labels": ["VICTIM"]})
+    with pytest.raises(ValueError, match="unknown label.*SMUGGLER.*fill_labels"):
+        nlp.add_pipe("tipx_entities", name="y", config={"fill_labels": ["SMUGGLER"]})
+
+
+@pytest.mark.parametrize("text, span, expected", [
+    ("Police arrested the owner of the brothel. She fled.", "owner of the brothel.", "owner of the brothel"),
+    ('The "recruiter" fled.', '"recruiter"', "recruiter"),
+    ("He cited article (152) today.", "article (152)", "article (152)"),
+    ("Two men (brothers) were held.", "Two men (", "Two men"),
+])
+def test_trim_drops_punctuation_at_span_edges_but_keeps_paired_brackets(text, span, expected):
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "ner_only", "scope_filter": "off"})
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(text.index(span), text.index(span) + len(span), label="PERPETRATOR")]
+    assert [e.text for e in merger(doc).ents] == [expected]
+
+
 def test_priors_before_calibration():
     nlp = spacy.blank("en")
     merger = nlp.add_pipe("tipx_entities", config={"ner_prior": 0.6, "rule_prior": 0.95})

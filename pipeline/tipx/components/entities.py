@@ -7,9 +7,10 @@ component decides the final entities:
 * ``ner_only``     keep the NER's entities;
 * ``rules_first``  rule spans of ``rule_labels`` win over NER entities they overlap;
 * ``ner_first``    rule spans only fill places where the NER found nothing;
-* ``rules_refine`` a rule span replaces an NER entity of the same label that it overlaps (the rule
-                   knows the boundaries, the NER knows what is in scope); no rule span is added
-                   where the NER found nothing;
+* ``rules_refine`` a rule span replaces an NER entity of a rule label that it overlaps (the rule
+                   knows the boundaries and tells a prison term from a sum, the NER knows what is in
+                   scope); rule spans are added where the NER found nothing only for
+                   ``fill_labels`` (labels whose patterns are precise enough to stand alone);
 * ``rules_only``   the rules-only baseline: rule spans, plus gazetteer places turned into
                    VICTIM_ORIGIN after an origin cue ("from") and DESTINATION after a destination
                    cue ("to", "in", "into") in a sentence with a trafficking cue, plus role nouns.
@@ -38,6 +39,25 @@ MODES = ("ner_only", "rules_first", "ner_first", "rules_refine", "rules_only")
 SCOPES = ("off", "document", "paragraph")
 
 
+_OPENING = "([{"
+_CLOSING = ")]}"
+
+
+def _edge_junk(token, closing: bool, span) -> bool:
+    """Whether ``token`` at the span's edge is punctuation or space that does not belong to it: a
+    full stop or comma after a phrase, a quotation mark, a bracket with no partner inside."""
+    if token.is_space:
+        return True
+    if not (token.is_punct or token.is_quote):
+        return False
+    text = token.text
+    pairs = _CLOSING if closing else _OPENING
+    if text in pairs:
+        partner = _OPENING[_CLOSING.index(text)] if closing else _CLOSING[_OPENING.index(text)]
+        return not any(partner in t.text for t in span)
+    return True
+
+
 def sentence_of(doc: Doc, span: Span) -> Span:
     """The span's sentence: the parser's or sentencizer's, else the stretch between full stops."""
     if doc.has_annotation("SENT_START"):
@@ -63,25 +83,31 @@ def sentence_of(doc: Doc, span: Span) -> Span:
         "rule_prior": 0.9,
         "trim_labels": ["RECRUITER", "PERPETRATOR", "VICTIM"],
         "scope_filter": "document",
+        "fill_labels": [],
     },
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
 def make_entities(nlp: Language, name: str, mode: str, rules_key: str, scores_key: str,
-                  rule_labels: list[str], ner_prior: float, rule_prior: float, trim_labels: list[str], scope_filter: str) -> "EntityMerger":
+                  rule_labels: list[str], ner_prior: float, rule_prior: float, trim_labels: list[str], scope_filter: str,
+                  fill_labels: list[str]) -> "EntityMerger":
     return EntityMerger(nlp, name, mode=mode, rules_key=rules_key, scores_key=scores_key,
-                        rule_labels=rule_labels, ner_prior=ner_prior, rule_prior=rule_prior, trim_labels=trim_labels, scope_filter=scope_filter)
+                        rule_labels=rule_labels, ner_prior=ner_prior, rule_prior=rule_prior, trim_labels=trim_labels, scope_filter=scope_filter,
+                        fill_labels=fill_labels)
 
 
 class EntityMerger:
     def __init__(self, nlp: Language, name: str = "tipx_entities", *, mode: str = "rules_first", rules_key: str = "rules",
                  scores_key: str = "tipx_ents", rule_labels: Iterable[str] = ("AMOUNT_CURRENCY", "STATUTE", "SENTENCE"),
                  ner_prior: float = 0.7, rule_prior: float = 0.9, trim_labels: Iterable[str] = ("RECRUITER", "PERPETRATOR", "VICTIM"),
-                 scope_filter: str = "document"):
+                 scope_filter: str = "document", fill_labels: Iterable[str] = ()):
         if mode not in MODES:
             raise ValueError(f"tipx_entities: unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        unknown = [lab for lab in [*rule_labels, *trim_labels] if lab not in LABELS]
-        if unknown:
-            raise ValueError(f"tipx_entities: unknown label(s) {unknown} in rule_labels; known: {', '.join(LABELS)}")
+        for option, labels in (("rule_labels", rule_labels), ("trim_labels", trim_labels), ("fill_labels", fill_labels)):
+            unknown = [lab for lab in labels if lab not in LABELS]
+            if unknown:
+                raise ValueError(f"tipx_entities: unknown label(s) {unknown} in {option}; known: {', '.join(LABELS)}")
+        if not set(fill_labels) <= set(rule_labels):
+            raise ValueError(f"tipx_entities: fill_labels {sorted(set(fill_labels) - set(rule_labels))} are not in rule_labels")
         self.name = name
         self.mode = mode
         self.rules_key = rules_key
@@ -90,6 +116,7 @@ class EntityMerger:
         self.ner_prior = ner_prior
         self.rule_prior = rule_prior
         self.trim_labels = list(trim_labels)
+        self.fill_labels = list(fill_labels)
         if scope_filter not in SCOPES:
             raise ValueError(f"tipx_entities: unknown scope_filter {scope_filter!r}; choose one of {', '.join(SCOPES)}")
         self.scope_filter = scope_filter
@@ -107,14 +134,19 @@ class EntityMerger:
             self.leading = {w.lower() for w in trim.get("leading", [])}
 
     def trim(self, spans: list[Span]) -> list[Span]:
-        """Drop leading determiners and titles from party and victim spans (GUIDELINES rule 5-6)."""
+        """Drop leading determiners and titles from party and victim spans (GUIDELINES rules 5-6),
+        and punctuation or whitespace tokens at either edge of any span (rule 1)."""
         out = []
         for s in spans:
-            start = s.start
+            start, end = s.start, s.end
+            while end - start > 1 and _edge_junk(s.doc[end - 1], closing=True, span=s.doc[start:end - 1]):
+                end -= 1
+            while end - start > 1 and _edge_junk(s.doc[start], closing=False, span=s.doc[start + 1:end]):
+                start += 1
             if s.label_ in self.trim_labels:
-                while start < s.end - 1 and s.doc[start].lower_ in self.leading:
+                while start < end - 1 and s.doc[start].lower_ in self.leading:
                     start += 1
-            out.append(s if start == s.start else Span(s.doc, start, s.end, label=s.label_))
+            out.append(s if (start, end) == (s.start, s.end) else Span(s.doc, start, end, label=s.label_))
         return out
 
     def in_scope(self, doc: Doc, spans: list[Span], sources: list[str], level: str = "paragraph") -> tuple[list[Span], list[str]]:
@@ -163,14 +195,19 @@ class EntityMerger:
         if mode == "rules_refine":
             merged, taken = [], set()
             for e in ner:
-                same = [r for r in rules if r.label_ == e.label_ and r.start < e.end and e.start < r.end]
-                best = max(same, key=len) if same else e
+                # an NER sum, statute or term is re-cut (and re-typed) by the longest rule span over it
+                over = [r for r in rules if e.label_ in self.rule_labels and r.start < e.end and e.start < r.end]
+                best = max(over, key=lambda r: (len(r), r.label_ == e.label_)) if over else e
                 if taken.intersection(range(best.start, best.end)):
                     best = e
                     if taken.intersection(range(best.start, best.end)):
                         continue
                 taken.update(range(best.start, best.end))
                 merged.append(best)
+            for r in filter_spans([r for r in rules if r.label_ in self.fill_labels]):
+                if not taken.intersection(range(r.start, r.end)):
+                    taken.update(range(r.start, r.end))
+                    merged.append(r)
         elif mode == "rules_first":
             kept_rules = filter_spans(rules)
             taken = set()

@@ -359,7 +359,9 @@ def statute_patterns() -> list[dict]:
     code_name = [dict(NAT, TEXT={"REGEX": r"^(?:[A-Z][a-z]+|[A-Z]{2,6}|[A-Z][a-z]*[A-Z][A-Za-z]*)$"}), dict(NAT),
                  orth_in(cased(*CODE_MODS), OP="+"), orth_in(["Code", "CODE"])]
     add("statute-code", [code_name])
-    add("statute-code-article", cat([code_name + art_word], artnum, opt(subpart)))
+    # with an article number the code's name is unambiguous in any case: "criminal code article 135"
+    code_name_any = code_name[:-1] + [orth_in(["Code", "CODE", "code"])]
+    add("statute-code-article", cat([code_name_any + art_word], artnum, opt(subpart)))
     add("statute-law-number", lawnum + lawnum_on
         + cat([[{"ORTH": "Cabinet"}, {"ORTH": "of"}, {"ORTH": "Ministers"}], [{"ORTH": "Council"}, {"ORTH": "of"},
                                                                              {"ORTH": "Ministers"}]],
