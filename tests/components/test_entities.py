@@ -157,3 +157,71 @@ def test_document_scope_drops_everything_in_a_report_without_trafficking_cues():
     assert list(merger(doc).ents) == []
     with pytest.raises(ValueError, match="unknown scope_filter"):
         nlp.add_pipe("tipx_entities", name="bad", config={"scope_filter": "sometimes"})
+
+
+# -- the context model ------------------------------------------------------------------------------
+CONTEXT_TRAIN = [
+    ("The recruiter lured women to Dubai.", [("recruiter", "RECRUITER"), ("women", "VICTIM"), ("Dubai", "DESTINATION")]),
+    ("A broker lured girls from Nepal to Dubai.", [("broker", "RECRUITER"), ("girls", "VICTIM"), ("Nepal", "VICTIM_ORIGIN"), ("Dubai", "DESTINATION")]),
+    ("Women from Nepal were sold in Dubai.", [("Women", "VICTIM"), ("Nepal", "VICTIM_ORIGIN"), ("Dubai", "DESTINATION")]),
+    ("The minister flew to Dubai for talks.", []),
+    ("Nepal signed a trade deal in Dubai.", []),
+    ("The ambassador met the minister of Nepal.", []),
+]
+
+
+def _context_nlp(config):
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("span_ruler", config={"spans_key": "rules"})
+    ruler.add_patterns([{"label": "PLACE", "pattern": p} for p in ("Dubai", "Nepal")])
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "ner_only", "scope_filter": "off", **config})
+    merger.initialize(cues={"CONTEXT": ["lure", "sold", "traffick"]})
+    refs = []
+    for _ in range(5):
+        for text, ents in CONTEXT_TRAIN:
+            doc = nlp.make_doc(text)
+            doc.ents = [doc.char_span(text.index(t), text.index(t) + len(t), label=lab) for t, lab in ents]
+            refs.append(doc)
+    assert merger.fit_context(nlp, refs) == 5 * 10
+    return nlp, merger
+
+
+def _run(nlp, merger, text, ner=()):
+    doc = nlp.make_doc(text)
+    for _, proc in nlp.pipeline[:2]:
+        doc = proc(doc)
+    doc.ents = [doc.char_span(text.index(t), text.index(t) + len(t), label=lab) for t, lab in ner]
+    return [(e.text, e.label_) for e in merger(doc).ents], doc
+
+
+def test_context_model_adds_places_the_ner_missed_only_in_trafficking_sentences():
+    nlp, merger = _context_nlp({"context_fill": {"DESTINATION": 0.5, "VICTIM_ORIGIN": 0.5}})
+    ents, doc = _run(nlp, merger, "A recruiter lured boys from Nepal to Dubai.")
+    assert ents == [("Nepal", "VICTIM_ORIGIN"), ("Dubai", "DESTINATION")]
+    assert doc.spans["tipx_ents"].attrs["sources"] == ["context", "context"]
+    assert _run(nlp, merger, "The minister flew to Dubai for talks.")[0] == []
+
+
+def test_context_model_drops_and_retypes_ner_entities():
+    nlp, merger = _context_nlp({"context_drop": 0.5, "context_relabel": 1.0})
+    # out of scope: the NER's DESTINATION goes
+    assert _run(nlp, merger, "The minister flew to Dubai for talks.", [("Dubai", "DESTINATION")])[0] == []
+    # a place after "from" in a luring sentence is an origin, whatever the NER said
+    ents, _ = _run(nlp, merger, "A broker lured girls from Nepal to Dubai.", [("Nepal", "DESTINATION"), ("Dubai", "DESTINATION")])
+    assert ents == [("Nepal", "VICTIM_ORIGIN"), ("Dubai", "DESTINATION")]
+
+
+def test_context_model_is_saved_with_the_pipeline(tmp_path):
+    nlp, merger = _context_nlp({"context_fill": {"DESTINATION": 0.5}})
+    before = _run(nlp, merger, "A recruiter lured boys to Dubai.")[0]
+    nlp.to_disk(tmp_path / "m")
+    loaded = spacy.load(tmp_path / "m")
+    after = _run(loaded, loaded.get_pipe("tipx_entities"), "A recruiter lured boys to Dubai.")[0]
+    assert before == after == [("Dubai", "DESTINATION")]
+
+
+def test_context_options_name_known_labels():
+    nlp = spacy.blank("en")
+    with pytest.raises(ValueError, match="unknown label.*PLACE.*context_fill"):
+        nlp.add_pipe("tipx_entities", config={"context_fill": {"PLACE": 0.5}})

@@ -15,6 +15,13 @@ component decides the final entities:
                    VICTIM_ORIGIN after an origin cue ("from") and DESTINATION after a destination
                    cue ("to", "in", "into") in a sentence with a trafficking cue, plus role nouns.
 
+After the merge, an optional **context model** (:mod:`.context`, fitted on the training corpus in
+:meth:`initialize`) reads each entity's sentence: it drops NER entities it gives NONE a probability
+of at least ``context_drop``, re-types an entity within ``context_relabel_pairs`` when the other
+label is ``context_relabel`` times as likely, and adds rule candidates (amount patterns, gazetteer
+places) the NER missed when their label reaches the threshold in ``context_fill``. With the
+defaults (1.0, 0.0, {}) it is off.
+
 Each final entity gets a confidence in ``doc.spans[scores_key].attrs["scores"]`` (aligned with the
 spans): a calibrated probability that it is right, from a logistic model over span features fitted
 on the dev set after training (:meth:`calibrate`), or fixed priors before that.
@@ -31,8 +38,12 @@ from spacy.training import Example
 from spacy.util import filter_spans
 
 from ..schema import LABELS
+from .context import NONE as NONE_CLASS
+from .context import PLACE_RULES, ContextModel
 from .linear import LinearModel
 
+#: Entity labels a gazetteer place or demonym can become.
+PLACE_LABELS = {"VICTIM_ORIGIN", "DESTINATION"}
 MODES = ("ner_only", "rules_first", "ner_first", "rules_refine", "rules_only")
 #: Where entities must sit to be kept: anywhere, in a document with a trafficking cue, or in a
 #: paragraph with one (cues: the CONTEXT list of cues.json).
@@ -56,6 +67,20 @@ def _edge_junk(token, closing: bool, span) -> bool:
         partner = _OPENING[_CLOSING.index(text)] if closing else _CLOSING[_OPENING.index(text)]
         return not any(partner in t.text for t in span)
     return True
+
+
+def _annotate_before(nlp: Language, text: str, stop: tuple[str, ...]) -> Doc:
+    """``text`` run through the pipeline's components up to the first of ``stop`` (the rule and
+    sentence components the entity stages read), skipping any that cannot run yet."""
+    doc = nlp.make_doc(text)
+    for name, proc in nlp.pipeline:
+        if name in stop:
+            break
+        try:
+            doc = proc(doc)
+        except Exception:  # an untrained component: leave its annotation out
+            pass
+    return doc
 
 
 def sentence_of(doc: Doc, span: Span) -> Span:
@@ -84,25 +109,40 @@ def sentence_of(doc: Doc, span: Span) -> Span:
         "trim_labels": ["RECRUITER", "PERPETRATOR", "VICTIM"],
         "scope_filter": "document",
         "fill_labels": [],
+        "context_drop": 1.0,
+        "context_relabel": 0.0,
+        "context_relabel_pairs": [["RECRUITER", "PERPETRATOR"], ["VICTIM_ORIGIN", "DESTINATION"]],
+        "context_fill": {},
+        "context_C": 0.5,
+        "context_min_head": 3,
     },
     default_score_weights={"ents_f": 1.0, "ents_p": 0.0, "ents_r": 0.0, "ents_per_type": None},
 )
 def make_entities(nlp: Language, name: str, mode: str, rules_key: str, scores_key: str,
                   rule_labels: list[str], ner_prior: float, rule_prior: float, trim_labels: list[str], scope_filter: str,
-                  fill_labels: list[str]) -> "EntityMerger":
+                  fill_labels: list[str], context_drop: float, context_relabel: float, context_relabel_pairs: list[list[str]],
+                  context_fill: dict[str, float], context_C: float, context_min_head: int) -> "EntityMerger":
     return EntityMerger(nlp, name, mode=mode, rules_key=rules_key, scores_key=scores_key,
                         rule_labels=rule_labels, ner_prior=ner_prior, rule_prior=rule_prior, trim_labels=trim_labels, scope_filter=scope_filter,
-                        fill_labels=fill_labels)
+                        fill_labels=fill_labels, context_drop=context_drop, context_relabel=context_relabel,
+                        context_relabel_pairs=context_relabel_pairs, context_fill=context_fill, context_C=context_C,
+                        context_min_head=context_min_head)
 
 
 class EntityMerger:
     def __init__(self, nlp: Language, name: str = "tipx_entities", *, mode: str = "rules_first", rules_key: str = "rules",
                  scores_key: str = "tipx_ents", rule_labels: Iterable[str] = ("AMOUNT_CURRENCY", "STATUTE", "SENTENCE"),
                  ner_prior: float = 0.7, rule_prior: float = 0.9, trim_labels: Iterable[str] = ("RECRUITER", "PERPETRATOR", "VICTIM"),
-                 scope_filter: str = "document", fill_labels: Iterable[str] = ()):
+                 scope_filter: str = "document", fill_labels: Iterable[str] = (), context_drop: float = 1.0,
+                 context_relabel: float = 0.0, context_relabel_pairs: Iterable[Iterable[str]] = (),
+                 context_fill: dict[str, float] | None = None, context_C: float = 0.5, context_min_head: int = 3):
         if mode not in MODES:
             raise ValueError(f"tipx_entities: unknown mode {mode!r}; choose one of {', '.join(MODES)}")
-        for option, labels in (("rule_labels", rule_labels), ("trim_labels", trim_labels), ("fill_labels", fill_labels)):
+        context_fill = dict(context_fill or {})
+        context_relabel_pairs = [tuple(p) for p in context_relabel_pairs]
+        pair_labels = [lab for p in context_relabel_pairs for lab in p]
+        for option, labels in (("rule_labels", rule_labels), ("trim_labels", trim_labels), ("fill_labels", fill_labels),
+                               ("context_fill", list(context_fill)), ("context_relabel_pairs", pair_labels)):
             unknown = [lab for lab in labels if lab not in LABELS]
             if unknown:
                 raise ValueError(f"tipx_entities: unknown label(s) {unknown} in {option}; known: {', '.join(LABELS)}")
@@ -117,6 +157,13 @@ class EntityMerger:
         self.rule_prior = rule_prior
         self.trim_labels = list(trim_labels)
         self.fill_labels = list(fill_labels)
+        self.context_drop = context_drop
+        self.context_relabel = context_relabel
+        self.context_relabel_pairs = context_relabel_pairs
+        self.context_fill = context_fill
+        self.context_C = context_C
+        self.context_min_head = context_min_head
+        self.context: ContextModel | None = None
         if scope_filter not in SCOPES:
             raise ValueError(f"tipx_entities: unknown scope_filter {scope_filter!r}; choose one of {', '.join(SCOPES)}")
         self.scope_filter = scope_filter
@@ -126,12 +173,71 @@ class EntityMerger:
         self.vocab = nlp.vocab
 
     # -- pipeline ---------------------------------------------------------------------------
+    @property
+    def uses_context(self) -> bool:
+        return self.context_drop < 1.0 or self.context_relabel > 0.0 or bool(self.context_fill)
+
     def initialize(self, get_examples: Callable[[], Iterable[Example]] | None = None, *, nlp: Language | None = None,
                    cues: dict | None = None, trim: dict | None = None) -> None:
+        """Read the cue and trim lists; when a ``context_*`` option is on, fit the context model on
+        the training examples' gold entities (see :mod:`.context`)."""
         if cues:
             self.cues = {k: list(v) for k, v in cues.items() if not k.startswith("_")}
         if trim:
             self.leading = {w.lower() for w in trim.get("leading", [])}
+        if get_examples is not None and nlp is not None and self.uses_context:
+            self.fit_context(nlp, (eg.reference for eg in get_examples()))
+
+    def fit_context(self, nlp: Language, references: Iterable[Doc]) -> int:
+        """Fit the context model on reference docs (gold ``ents``), annotated by the components that
+        run before the NER. Returns the number of gold entities it saw."""
+        pairs = []
+        for ref in references:
+            doc = _annotate_before(nlp, ref.text, stop=("ner", self.name))
+            gold = [doc.char_span(e.start_char, e.end_char, label=e.label_, alignment_mode="expand") for e in ref.ents]
+            pairs.append((doc, [g for g in gold if g is not None]))
+        self.context = ContextModel.fit(pairs, rules_key=self.rules_key, rule_labels=self.rule_labels,
+                                        cue_prefixes=self.cues.get("CONTEXT", []), min_head=self.context_min_head, C=self.context_C)
+        return sum(len(g) for _, g in pairs)
+
+    def apply_context(self, doc: Doc, ents: list[Span], sources: list[str]) -> tuple[list[Span], list[str]]:
+        """Drop, re-type and add entities by the context model (no-op before it is fitted)."""
+        if self.context is None or self.context.model is None or not self.uses_context:
+            return ents, sources
+        probs, col = self.context.predict(doc, ents)
+        kept, kept_src = [], []
+        for i, (e, src) in enumerate(zip(ents, sources)):
+            label = e.label_
+            if label not in self.rule_labels and NONE_CLASS in col and probs[i, col[NONE_CLASS]] >= self.context_drop:
+                continue
+            if self.context_relabel > 0.0:
+                for pair in self.context_relabel_pairs:
+                    if label in pair:
+                        for alt in pair:
+                            if alt != label and alt in col and label in col and probs[i, col[alt]] > self.context_relabel * probs[i, col[label]]:
+                                label = alt
+                                break
+                        break
+            kept.append(e if label == e.label_ else Span(doc, e.start, e.end, label=label))
+            kept_src.append(src)
+        if self.context_fill:
+            taken: set[int] = set()
+            for e in kept:
+                taken.update(range(e.start, e.end))
+            wanted = set(self.context_fill)
+            cands = filter_spans([s for s in doc.spans.get(self.rules_key, [])
+                                  if s.label_ in wanted or (s.label_ in PLACE_RULES and wanted & PLACE_LABELS)])
+            cands = [c for c in cands if not taken.intersection(range(c.start, c.end))]
+            cprobs, _ = self.context.predict(doc, cands)
+            for j, c in enumerate(cands):
+                options = [c.label_] if c.label_ in wanted else sorted(wanted & PLACE_LABELS)
+                best = max(options, key=lambda lab: cprobs[j, col[lab]] if lab in col else -1.0)
+                if best in col and cprobs[j, col[best]] >= self.context_fill[best]:
+                    kept.append(Span(doc, c.start, c.end, label=best))
+                    kept_src.append("context")
+            order = sorted(range(len(kept)), key=lambda k: kept[k].start)
+            kept, kept_src = [kept[k] for k in order], [kept_src[k] for k in order]
+        return kept, kept_src
 
     def trim(self, spans: list[Span]) -> list[Span]:
         """Drop leading determiners and titles from party and victim spans (GUIDELINES rules 5-6),
@@ -170,6 +276,7 @@ class EntityMerger:
     def __call__(self, doc: Doc) -> Doc:
         ents, sources = self.merge(doc, self.mode)
         ents = self.trim(ents)
+        ents, sources = self.apply_context(doc, ents, sources)
         ents, sources = self.in_scope(doc, ents, sources, self.scope_filter)
         doc.ents = ents
         scores = self.score_spans(doc, ents, sources)
@@ -281,7 +388,7 @@ class EntityMerger:
         if not ents:
             return []
         if self.calibrator is None:
-            return [self.rule_prior if src in ("rule", "both") else self.ner_prior for src in sources]
+            return [self.rule_prior if src in ("rule", "both", "context") else self.ner_prior for src in sources]
         probs = self.calibrator.predict_proba([self.features(doc, s, src) for s, src in zip(ents, sources)])
         col = self.calibrator.classes.index("1")
         return [round(float(p), 4) for p in probs[:, col]]
@@ -310,7 +417,8 @@ class EntityMerger:
     def to_disk(self, path, *, exclude=tuple()) -> None:
         path = Path(path)
         path.mkdir(parents=True, exist_ok=True)
-        data = {"cues": self.cues, "leading": sorted(self.leading), "calibrator": self.calibrator.to_dict() if self.calibrator else None}
+        data = {"cues": self.cues, "leading": sorted(self.leading), "calibrator": self.calibrator.to_dict() if self.calibrator else None,
+                "context": self.context.to_dict() if self.context else None}
         (path / "entities.json").write_text(json.dumps(data), encoding="utf-8")
 
     def from_disk(self, path, *, exclude=tuple()) -> "EntityMerger":
@@ -318,4 +426,5 @@ class EntityMerger:
         self.cues = data.get("cues") or {}
         self.leading = set(data.get("leading") or [])
         self.calibrator = LinearModel.from_dict(data["calibrator"]) if data.get("calibrator") else None
+        self.context = ContextModel.from_dict(data["context"]) if data.get("context") else None
         return self
