@@ -50,6 +50,14 @@ def test_refine_retypes_a_sum_the_rules_know_is_a_prison_term_and_fills_chosen_l
         ("broker", "PERPETRATOR"), ("eight years in prison", "SENTENCE"), ("Article 128 of the Criminal Code", "STATUTE")]
 
 
+def test_gate_drops_ner_sums_that_no_pattern_confirms():
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "rules_refine", "gate_labels": ["AMOUNT_CURRENCY"]})
+    ner = [("broker", "PERPETRATOR"), ("each woman", "AMOUNT_CURRENCY"), ("$400", "AMOUNT_CURRENCY")]
+    doc = merger(_doc(nlp, ner, RULES))
+    assert [(e.text, e.label_) for e in doc.ents] == [("broker", "PERPETRATOR"), ("$400", "AMOUNT_CURRENCY")]
+
+
 def test_fill_labels_must_be_rule_labels():
     nlp = spacy.blank("en")
     with pytest.raises(ValueError, match="fill_labels.*VICTIM.*not in rule_labels"):

@@ -63,6 +63,15 @@ def test_model_card_names_training_data_and_scores():
     assert "Scores on the gold set" in (MODEL / "README.md").read_text()
 
 
+def test_shipped_model_was_trained_on_the_committed_annotations():
+    from tipx.training.cli import DEV_JSONL, TRAIN_JSONL, corpus_hash
+
+    meta = json.loads((MODEL / "meta.json").read_text())
+    assert meta["sources"][0]["sha256"] == corpus_hash([REPO / TRAIN_JSONL, REPO / DEV_JSONL]), (
+        "models/tipx-default was trained on other annotations than the committed ones: retrain with "
+        "`tipx train configs/tipx_scratch.cfg --ship`")
+
+
 @needs_seeds
 def test_evaluate_command_on_gold(tmp_path):
     from typer.testing import CliRunner

@@ -11,6 +11,8 @@ component decides the final entities:
                    knows the boundaries and tells a prison term from a sum, the NER knows what is in
                    scope); rule spans are added where the NER found nothing only for
                    ``fill_labels`` (labels whose patterns are precise enough to stand alone);
+                   NER entities of ``gate_labels`` that no rule span of their label overlaps are
+                   dropped (a sum needs a currency, a statute a pattern's shape);
 * ``rules_only``   the rules-only baseline: rule spans, plus gazetteer places turned into
                    VICTIM_ORIGIN after an origin cue ("from") and DESTINATION after a destination
                    cue ("to", "in", "into") in a sentence with a trafficking cue, plus role nouns.
@@ -109,6 +111,7 @@ def sentence_of(doc: Doc, span: Span) -> Span:
         "trim_labels": ["RECRUITER", "PERPETRATOR", "VICTIM"],
         "scope_filter": "document",
         "fill_labels": [],
+        "gate_labels": [],
         "context_drop": 1.0,
         "context_relabel": 0.0,
         "context_relabel_pairs": [["RECRUITER", "PERPETRATOR"], ["VICTIM_ORIGIN", "DESTINATION"]],
@@ -120,11 +123,11 @@ def sentence_of(doc: Doc, span: Span) -> Span:
 )
 def make_entities(nlp: Language, name: str, mode: str, rules_key: str, scores_key: str,
                   rule_labels: list[str], ner_prior: float, rule_prior: float, trim_labels: list[str], scope_filter: str,
-                  fill_labels: list[str], context_drop: float, context_relabel: float, context_relabel_pairs: list[list[str]],
+                  fill_labels: list[str], gate_labels: list[str], context_drop: float, context_relabel: float, context_relabel_pairs: list[list[str]],
                   context_fill: dict[str, float], context_C: float, context_min_head: int) -> "EntityMerger":
     return EntityMerger(nlp, name, mode=mode, rules_key=rules_key, scores_key=scores_key,
                         rule_labels=rule_labels, ner_prior=ner_prior, rule_prior=rule_prior, trim_labels=trim_labels, scope_filter=scope_filter,
-                        fill_labels=fill_labels, context_drop=context_drop, context_relabel=context_relabel,
+                        fill_labels=fill_labels, gate_labels=gate_labels, context_drop=context_drop, context_relabel=context_relabel,
                         context_relabel_pairs=context_relabel_pairs, context_fill=context_fill, context_C=context_C,
                         context_min_head=context_min_head)
 
@@ -133,7 +136,8 @@ class EntityMerger:
     def __init__(self, nlp: Language, name: str = "tipx_entities", *, mode: str = "rules_first", rules_key: str = "rules",
                  scores_key: str = "tipx_ents", rule_labels: Iterable[str] = ("AMOUNT_CURRENCY", "STATUTE", "SENTENCE"),
                  ner_prior: float = 0.7, rule_prior: float = 0.9, trim_labels: Iterable[str] = ("RECRUITER", "PERPETRATOR", "VICTIM"),
-                 scope_filter: str = "document", fill_labels: Iterable[str] = (), context_drop: float = 1.0,
+                 scope_filter: str = "document", fill_labels: Iterable[str] = (), gate_labels: Iterable[str] = (),
+                 context_drop: float = 1.0,
                  context_relabel: float = 0.0, context_relabel_pairs: Iterable[Iterable[str]] = (),
                  context_fill: dict[str, float] | None = None, context_C: float = 0.5, context_min_head: int = 3):
         if mode not in MODES:
@@ -142,12 +146,14 @@ class EntityMerger:
         context_relabel_pairs = [tuple(p) for p in context_relabel_pairs]
         pair_labels = [lab for p in context_relabel_pairs for lab in p]
         for option, labels in (("rule_labels", rule_labels), ("trim_labels", trim_labels), ("fill_labels", fill_labels),
+                               ("gate_labels", gate_labels),
                                ("context_fill", list(context_fill)), ("context_relabel_pairs", pair_labels)):
             unknown = [lab for lab in labels if lab not in LABELS]
             if unknown:
                 raise ValueError(f"tipx_entities: unknown label(s) {unknown} in {option}; known: {', '.join(LABELS)}")
-        if not set(fill_labels) <= set(rule_labels):
-            raise ValueError(f"tipx_entities: fill_labels {sorted(set(fill_labels) - set(rule_labels))} are not in rule_labels")
+        for option, labels in (("fill_labels", fill_labels), ("gate_labels", gate_labels)):
+            if not set(labels) <= set(rule_labels):
+                raise ValueError(f"tipx_entities: {option} {sorted(set(labels) - set(rule_labels))} are not in rule_labels")
         self.name = name
         self.mode = mode
         self.rules_key = rules_key
@@ -157,6 +163,7 @@ class EntityMerger:
         self.rule_prior = rule_prior
         self.trim_labels = list(trim_labels)
         self.fill_labels = list(fill_labels)
+        self.gate_labels = list(gate_labels)
         self.context_drop = context_drop
         self.context_relabel = context_relabel
         self.context_relabel_pairs = context_relabel_pairs
@@ -326,6 +333,10 @@ class EntityMerger:
             for e in ner:
                 taken.update(range(e.start, e.end))
             merged = ner + [s for s in filter_spans(rules) if not taken.intersection(range(s.start, s.end))]
+        if self.gate_labels:  # an NER sum or statute that no pattern confirms is dropped
+            gated = [r for r in rules if r.label_ in self.gate_labels]
+            merged = [s for s in merged if s.label_ not in self.gate_labels
+                      or any(r.label_ == s.label_ and r.start < s.end and s.start < r.end for r in gated)]
         merged.sort(key=lambda s: s.start)
         ner_keys = {(e.start, e.end, e.label_) for e in ner}
         sources = []
