@@ -58,6 +58,15 @@ def test_gate_drops_ner_sums_that_no_pattern_confirms():
     assert [(e.text, e.label_) for e in doc.ents] == [("broker", "PERPETRATOR"), ("$400", "AMOUNT_CURRENCY")]
 
 
+def test_join_mends_a_victim_mention_cut_in_two_but_not_coordinated_ones():
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "ner_only", "scope_filter": "off", "join_labels": ["VICTIM"]})
+    text = "Police freed a 22-year-old girl, two boys and women."
+    doc = nlp.make_doc(text)
+    doc.ents = [doc.char_span(text.index(t), text.index(t) + len(t), label="VICTIM") for t in ("22-year-old", "girl", "two boys", "women")]
+    assert [e.text for e in merger(doc).ents] == ["22-year-old girl", "two boys", "women"]
+
+
 def test_fill_labels_must_be_rule_labels():
     nlp = spacy.blank("en")
     with pytest.raises(ValueError, match="fill_labels.*VICTIM.*not in rule_labels"):

@@ -112,6 +112,7 @@ def sentence_of(doc: Doc, span: Span) -> Span:
         "scope_filter": "document",
         "fill_labels": [],
         "gate_labels": [],
+        "join_labels": [],
         "context_drop": 1.0,
         "context_relabel": 0.0,
         "context_relabel_pairs": [["RECRUITER", "PERPETRATOR"], ["VICTIM_ORIGIN", "DESTINATION"]],
@@ -123,11 +124,11 @@ def sentence_of(doc: Doc, span: Span) -> Span:
 )
 def make_entities(nlp: Language, name: str, mode: str, rules_key: str, scores_key: str,
                   rule_labels: list[str], ner_prior: float, rule_prior: float, trim_labels: list[str], scope_filter: str,
-                  fill_labels: list[str], gate_labels: list[str], context_drop: float, context_relabel: float, context_relabel_pairs: list[list[str]],
+                  fill_labels: list[str], gate_labels: list[str], join_labels: list[str], context_drop: float, context_relabel: float, context_relabel_pairs: list[list[str]],
                   context_fill: dict[str, float], context_C: float, context_min_head: int) -> "EntityMerger":
     return EntityMerger(nlp, name, mode=mode, rules_key=rules_key, scores_key=scores_key,
                         rule_labels=rule_labels, ner_prior=ner_prior, rule_prior=rule_prior, trim_labels=trim_labels, scope_filter=scope_filter,
-                        fill_labels=fill_labels, gate_labels=gate_labels, context_drop=context_drop, context_relabel=context_relabel,
+                        fill_labels=fill_labels, gate_labels=gate_labels, join_labels=join_labels, context_drop=context_drop, context_relabel=context_relabel,
                         context_relabel_pairs=context_relabel_pairs, context_fill=context_fill, context_C=context_C,
                         context_min_head=context_min_head)
 
@@ -137,7 +138,7 @@ class EntityMerger:
                  scores_key: str = "tipx_ents", rule_labels: Iterable[str] = ("AMOUNT_CURRENCY", "STATUTE", "SENTENCE"),
                  ner_prior: float = 0.7, rule_prior: float = 0.9, trim_labels: Iterable[str] = ("RECRUITER", "PERPETRATOR", "VICTIM"),
                  scope_filter: str = "document", fill_labels: Iterable[str] = (), gate_labels: Iterable[str] = (),
-                 context_drop: float = 1.0,
+                 join_labels: Iterable[str] = (), context_drop: float = 1.0,
                  context_relabel: float = 0.0, context_relabel_pairs: Iterable[Iterable[str]] = (),
                  context_fill: dict[str, float] | None = None, context_C: float = 0.5, context_min_head: int = 3):
         if mode not in MODES:
@@ -146,7 +147,7 @@ class EntityMerger:
         context_relabel_pairs = [tuple(p) for p in context_relabel_pairs]
         pair_labels = [lab for p in context_relabel_pairs for lab in p]
         for option, labels in (("rule_labels", rule_labels), ("trim_labels", trim_labels), ("fill_labels", fill_labels),
-                               ("gate_labels", gate_labels),
+                               ("gate_labels", gate_labels), ("join_labels", join_labels),
                                ("context_fill", list(context_fill)), ("context_relabel_pairs", pair_labels)):
             unknown = [lab for lab in labels if lab not in LABELS]
             if unknown:
@@ -164,6 +165,7 @@ class EntityMerger:
         self.trim_labels = list(trim_labels)
         self.fill_labels = list(fill_labels)
         self.gate_labels = list(gate_labels)
+        self.join_labels = list(join_labels)
         self.context_drop = context_drop
         self.context_relabel = context_relabel
         self.context_relabel_pairs = context_relabel_pairs
@@ -246,6 +248,20 @@ class EntityMerger:
             kept, kept_src = [kept[k] for k in order], [kept_src[k] for k in order]
         return kept, kept_src
 
+    def join(self, spans: list[Span], sources: list[str]) -> tuple[list[Span], list[str]]:
+        """Join touching spans of the same label in ``join_labels``: one mention the NER cut in two
+        ("22-year-old" + "girl"). Coordinated mentions always have a word or comma between them."""
+        out: list[Span] = []
+        out_src: list[str] = []
+        for s, src in zip(spans, sources):
+            if out and s.label_ in self.join_labels and out[-1].label_ == s.label_ and out[-1].end == s.start:
+                out[-1] = Span(s.doc, out[-1].start, s.end, label=s.label_)
+                out_src[-1] = "ner" if "ner" in (src, out_src[-1]) else src
+                continue
+            out.append(s)
+            out_src.append(src)
+        return out, out_src
+
     def trim(self, spans: list[Span]) -> list[Span]:
         """Drop leading determiners and titles from party and victim spans (GUIDELINES rules 5-6),
         and punctuation or whitespace tokens at either edge of any span (rule 1)."""
@@ -282,6 +298,7 @@ class EntityMerger:
 
     def __call__(self, doc: Doc) -> Doc:
         ents, sources = self.merge(doc, self.mode)
+        ents, sources = self.join(ents, sources)
         ents = self.trim(ents)
         ents, sources = self.apply_context(doc, ents, sources)
         ents, sources = self.in_scope(doc, ents, sources, self.scope_filter)
