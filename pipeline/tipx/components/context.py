@@ -25,6 +25,7 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 from spacy.tokens import Doc, Span
 
+from .docs import paragraph_ids, sentence_of
 from .linear import LinearModel
 
 NONE = "NONE"
@@ -32,15 +33,6 @@ NONE = "NONE"
 PLACE_RULES = ("PLACE", "DEMONYM")
 #: Labels whose mentions are parties or victims: their head words become candidates.
 HEAD_LABELS = ("RECRUITER", "PERPETRATOR", "VICTIM")
-
-
-def paragraph_of_tokens(doc: Doc) -> list[int]:
-    out, para = [], 0
-    for t in doc:
-        out.append(para)
-        if t.is_space and t.text.count("\n") >= 2:
-            para += 1
-    return out
 
 
 class ContextModel:
@@ -51,7 +43,7 @@ class ContextModel:
 
     # -- features -----------------------------------------------------------------------------
     def paragraph_cues(self, doc: Doc) -> tuple[list[int], Counter]:
-        para = paragraph_of_tokens(doc)
+        para = paragraph_ids(doc)
         counts: Counter = Counter()
         if self.cue_prefixes:
             for t in doc:
@@ -78,10 +70,9 @@ class ContextModel:
                 f["s=" + t.lower_[:6]] = 1.0
         return f
 
-    def featurize(self, doc: Doc, spans: Sequence[Span]) -> list[dict]:
-        from .entities import sentence_of
-
-        para, counts = self.paragraph_cues(doc)
+    def featurize(self, doc: Doc, spans: Sequence[Span], cues: tuple[list[int], Counter] | None = None) -> list[dict]:
+        """Feature dicts of ``spans``; ``cues`` is :meth:`paragraph_cues` of ``doc`` when already known."""
+        para, counts = cues or self.paragraph_cues(doc)
         return [self.features(doc, s, counts[para[s.start]], sentence_of(doc, s)) for s in spans]
 
     def candidates(self, doc: Doc, rules_key: str, rule_labels: Iterable[str]) -> list[Span]:
@@ -112,10 +103,10 @@ class ContextModel:
         self.model = LinearModel.fit(X, y, C=C)
         return self
 
-    def predict(self, doc: Doc, spans: Sequence[Span]) -> tuple[np.ndarray, dict[str, int]]:
+    def predict(self, doc: Doc, spans: Sequence[Span], cues: tuple[list[int], Counter] | None = None) -> tuple[np.ndarray, dict[str, int]]:
         """Class probabilities per span, and the column of each class."""
         assert self.model is not None
-        probs = self.model.predict_proba(self.featurize(doc, spans)) if spans else np.zeros((0, len(self.model.classes)))
+        probs = self.model.predict_proba(self.featurize(doc, spans, cues)) if spans else np.zeros((0, len(self.model.classes)))
         return probs, {c: i for i, c in enumerate(self.model.classes)}
 
     # -- serialization ------------------------------------------------------------------------

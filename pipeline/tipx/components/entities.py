@@ -42,6 +42,7 @@ from spacy.util import filter_spans
 from ..schema import LABELS
 from .context import NONE as NONE_CLASS
 from .context import PLACE_RULES, ContextModel
+from .docs import annotate_before, paragraph_ids, sentence_of
 from .linear import LinearModel
 
 #: Entity labels a gazetteer place or demonym can become.
@@ -69,32 +70,6 @@ def _edge_junk(token, closing: bool, span) -> bool:
         partner = _OPENING[_CLOSING.index(text)] if closing else _CLOSING[_OPENING.index(text)]
         return not any(partner in t.text for t in span)
     return True
-
-
-def _annotate_before(nlp: Language, text: str, stop: tuple[str, ...]) -> Doc:
-    """``text`` run through the pipeline's components up to the first of ``stop`` (the rule and
-    sentence components the entity stages read), skipping any that cannot run yet."""
-    doc = nlp.make_doc(text)
-    for name, proc in nlp.pipeline:
-        if name in stop:
-            break
-        try:
-            doc = proc(doc)
-        except Exception:  # an untrained component: leave its annotation out
-            pass
-    return doc
-
-
-def sentence_of(doc: Doc, span: Span) -> Span:
-    """The span's sentence: the parser's or sentencizer's, else the stretch between full stops."""
-    if doc.has_annotation("SENT_START"):
-        return span.sent
-    start, end = span.start, span.end
-    while start > 0 and doc[start - 1].text not in (".", "!", "?") and "\n\n" not in doc[start - 1].text:
-        start -= 1
-    while end < len(doc) and doc[end - 1].text not in (".", "!", "?") and "\n\n" not in doc[end].text:
-        end += 1
-    return doc[start:end]
 
 
 @Language.factory(
@@ -202,7 +177,7 @@ class EntityMerger:
         run before the NER. Returns the number of gold entities it saw."""
         pairs = []
         for ref in references:
-            doc = _annotate_before(nlp, ref.text, stop=("ner", self.name))
+            doc = annotate_before(nlp, ref.text, stop=("ner", self.name))
             gold = [doc.char_span(e.start_char, e.end_char, label=e.label_, alignment_mode="expand") for e in ref.ents]
             pairs.append((doc, [g for g in gold if g is not None]))
         self.context = ContextModel.fit(pairs, rules_key=self.rules_key, rule_labels=self.rule_labels,
@@ -213,7 +188,8 @@ class EntityMerger:
         """Drop, re-type and add entities by the context model (no-op before it is fitted)."""
         if self.context is None or self.context.model is None or not self.uses_context:
             return ents, sources
-        probs, col = self.context.predict(doc, ents)
+        cues = self.context.paragraph_cues(doc)  # once per doc, for the entities and the candidates
+        probs, col = self.context.predict(doc, ents, cues)
         kept, kept_src = [], []
         for i, (e, src) in enumerate(zip(ents, sources)):
             label = e.label_
@@ -237,7 +213,7 @@ class EntityMerger:
             cands = filter_spans([s for s in doc.spans.get(self.rules_key, [])
                                   if s.label_ in wanted or (s.label_ in PLACE_RULES and wanted & PLACE_LABELS)])
             cands = [c for c in cands if not taken.intersection(range(c.start, c.end))]
-            cprobs, _ = self.context.predict(doc, cands)
+            cprobs, _ = self.context.predict(doc, cands, cues)
             for j, c in enumerate(cands):
                 options = [c.label_] if c.label_ in wanted else sorted(wanted & PLACE_LABELS)
                 best = max(options, key=lambda lab: cprobs[j, col[lab]] if lab in col else -1.0)
@@ -286,14 +262,9 @@ class EntityMerger:
             return spans, sources
         if level == "document":
             return (spans, sources) if any(t.lower_.startswith(prefixes) for t in doc) else ([], [])
-        para, n, live = [], 0, {}
-        for t in doc:
-            para.append(n)
-            if t.lower_.startswith(prefixes):
-                live[n] = True
-            if t.is_space and t.text.count("\n") >= 2:
-                n += 1
-        kept = [(s, src) for s, src in zip(spans, sources) if live.get(para[s.start])]
+        para = paragraph_ids(doc)
+        live = {para[t.i] for t in doc if t.lower_.startswith(prefixes)}
+        kept = [(s, src) for s, src in zip(spans, sources) if para[s.start] in live]
         return [s for s, _ in kept], [src for _, src in kept]
 
     def __call__(self, doc: Doc) -> Doc:

@@ -29,7 +29,7 @@ from spacy.training import Example
 
 from ..annotations.docbin import RELATIONS_KEY
 from ..schema import RELATION_TYPES, RELATIONS, relation_allowed
-from .entities import sentence_of
+from .docs import annotate_before, paragraph_ids, sentence_of
 from .linear import LinearModel
 
 MODES = ("rules", "model", "combined")
@@ -41,16 +41,6 @@ if not Doc.has_extension("tipx_relations"):
 
 def gold_relations(doc: Doc) -> list[tuple]:
     return [tuple(r) for r in doc.user_data.get(RELATIONS_KEY, [])]
-
-
-def paragraph_ids(doc: Doc) -> list[int]:
-    """Paragraph number of each token: a whitespace token holding a blank line starts a new one."""
-    out, para = [], 0
-    for t in doc:
-        out.append(para)
-        if t.is_space and t.text.count("\n") >= 2 or t.whitespace_ == "" and "\n\n" in t.text:
-            para += 1
-    return out
 
 
 @Language.factory(
@@ -254,16 +244,7 @@ class RelationExtractor:
     def _annotate(self, nlp: Language, reference: Doc) -> Doc:
         """The reference text run through the components before the NER (tagger, parser, ...), with
         the gold entities set: the features the model sees at run time, on gold entities."""
-        doc = nlp.make_doc(reference.text)
-        for name, proc in nlp.pipeline:
-            if name in ("ner", self.name) or name.startswith("tipx_"):
-                break
-            if name.startswith("span_ruler"):
-                continue
-            try:
-                doc = proc(doc)
-            except Exception:  # an untrained component: leave its annotation out
-                pass
+        doc = annotate_before(nlp, reference.text, stop=("ner", self.name), skip=("span_ruler",))
         doc.ents = [doc.char_span(e.start_char, e.end_char, label=e.label_, alignment_mode="expand") for e in reference.ents]
         return doc
 
