@@ -195,14 +195,12 @@ class EntityMerger:
             label = e.label_
             if label not in self.rule_labels and NONE_CLASS in col and probs[i, col[NONE_CLASS]] >= self.context_drop:
                 continue
-            if self.context_relabel > 0.0:
-                for pair in self.context_relabel_pairs:
-                    if label in pair:
-                        for alt in pair:
-                            if alt != label and alt in col and label in col and probs[i, col[alt]] > self.context_relabel * probs[i, col[label]]:
-                                label = alt
-                                break
-                        break
+            pair = next((p for p in self.context_relabel_pairs if label in p), ()) if self.context_relabel > 0.0 else ()
+            alts = [a for a in pair if a != label and a in col]
+            if alts and label in col:
+                alt = max(alts, key=lambda a: probs[i, col[a]])
+                if probs[i, col[alt]] > self.context_relabel * probs[i, col[label]]:
+                    label = alt
             kept.append(e if label == e.label_ else Span(doc, e.start, e.end, label=label))
             kept_src.append(src)
         if self.context_fill:
