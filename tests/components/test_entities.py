@@ -67,6 +67,25 @@ def test_join_mends_a_victim_mention_cut_in_two_but_not_coordinated_ones():
     assert [e.text for e in merger(doc).ents] == ["22-year-old girl", "two boys", "women"]
 
 
+def test_a_sum_and_its_bracketed_conversion_share_one_decision():
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "rules_refine", "scope_filter": "off",
+                                                   "conversion_labels": ["AMOUNT_CURRENCY"]})
+    text = "The broker paid 10,000 som (120 dollars) per woman; visas cost $50 ($ 45) and 300 som (4 dollars) went to the clinic."
+
+    def doc():
+        d = nlp.make_doc(text)
+        rules = ["10,000 som", "120 dollars", "$50", "$ 45", "300 som", "4 dollars"]
+        d.spans["rules"] = [d.char_span(text.index(t), text.index(t) + len(t), label="AMOUNT_CURRENCY") for t in rules]
+        # the NER found the first sum of one pair and the conversion of another; the third pair it missed
+        d.ents = [d.char_span(text.index(t), text.index(t) + len(t), label="AMOUNT_CURRENCY") for t in ("10,000 som", "$ 45")]
+        return d
+
+    assert [e.text for e in merger(doc()).ents] == ["10,000 som", "120 dollars", "$50", "$ 45"]
+    merger.conversion_labels = []
+    assert [e.text for e in merger(doc()).ents] == ["10,000 som", "$ 45"]
+
+
 def test_fill_labels_must_be_rule_labels():
     nlp = spacy.blank("en")
     with pytest.raises(ValueError, match="fill_labels.*VICTIM.*not in rule_labels"):

@@ -88,6 +88,7 @@ def _edge_junk(token, closing: bool, span) -> bool:
         "fill_labels": [],
         "gate_labels": [],
         "join_labels": [],
+        "conversion_labels": [],
         "context_drop": 1.0,
         "context_relabel": 0.0,
         "context_relabel_pairs": [["RECRUITER", "PERPETRATOR"], ["VICTIM_ORIGIN", "DESTINATION"]],
@@ -99,12 +100,12 @@ def _edge_junk(token, closing: bool, span) -> bool:
 )
 def make_entities(nlp: Language, name: str, mode: str, rules_key: str, scores_key: str,
                   rule_labels: list[str], ner_prior: float, rule_prior: float, trim_labels: list[str], scope_filter: str,
-                  fill_labels: list[str], gate_labels: list[str], join_labels: list[str], context_drop: float, context_relabel: float, context_relabel_pairs: list[list[str]],
+                  fill_labels: list[str], gate_labels: list[str], join_labels: list[str], conversion_labels: list[str], context_drop: float, context_relabel: float, context_relabel_pairs: list[list[str]],
                   context_fill: dict[str, float], context_C: float, context_min_head: int) -> "EntityMerger":
     return EntityMerger(nlp, name, mode=mode, rules_key=rules_key, scores_key=scores_key,
                         rule_labels=rule_labels, ner_prior=ner_prior, rule_prior=rule_prior, trim_labels=trim_labels, scope_filter=scope_filter,
-                        fill_labels=fill_labels, gate_labels=gate_labels, join_labels=join_labels, context_drop=context_drop, context_relabel=context_relabel,
-                        context_relabel_pairs=context_relabel_pairs, context_fill=context_fill, context_C=context_C,
+                        fill_labels=fill_labels, gate_labels=gate_labels, join_labels=join_labels, conversion_labels=conversion_labels,
+                        context_drop=context_drop, context_relabel=context_relabel, context_relabel_pairs=context_relabel_pairs, context_fill=context_fill, context_C=context_C,
                         context_min_head=context_min_head)
 
 
@@ -113,7 +114,7 @@ class EntityMerger:
                  scores_key: str = "tipx_ents", rule_labels: Iterable[str] = ("AMOUNT_CURRENCY", "STATUTE", "SENTENCE"),
                  ner_prior: float = 0.7, rule_prior: float = 0.9, trim_labels: Iterable[str] = ("RECRUITER", "PERPETRATOR", "VICTIM"),
                  scope_filter: str = "document", fill_labels: Iterable[str] = (), gate_labels: Iterable[str] = (),
-                 join_labels: Iterable[str] = (), context_drop: float = 1.0,
+                 join_labels: Iterable[str] = (), conversion_labels: Iterable[str] = (), context_drop: float = 1.0,
                  context_relabel: float = 0.0, context_relabel_pairs: Iterable[Iterable[str]] = (),
                  context_fill: dict[str, float] | None = None, context_C: float = 0.5, context_min_head: int = 3):
         if mode not in MODES:
@@ -122,12 +123,12 @@ class EntityMerger:
         context_relabel_pairs = [tuple(p) for p in context_relabel_pairs]
         pair_labels = [lab for p in context_relabel_pairs for lab in p]
         for option, labels in (("rule_labels", rule_labels), ("trim_labels", trim_labels), ("fill_labels", fill_labels),
-                               ("gate_labels", gate_labels), ("join_labels", join_labels),
+                               ("gate_labels", gate_labels), ("join_labels", join_labels), ("conversion_labels", conversion_labels),
                                ("context_fill", list(context_fill)), ("context_relabel_pairs", pair_labels)):
             unknown = [lab for lab in labels if lab not in LABELS]
             if unknown:
                 raise ValueError(f"tipx_entities: unknown label(s) {unknown} in {option}; known: {', '.join(LABELS)}")
-        for option, labels in (("fill_labels", fill_labels), ("gate_labels", gate_labels)):
+        for option, labels in (("fill_labels", fill_labels), ("gate_labels", gate_labels), ("conversion_labels", conversion_labels)):
             if not set(labels) <= set(rule_labels):
                 raise ValueError(f"tipx_entities: {option} {sorted(set(labels) - set(rule_labels))} are not in rule_labels")
         self.name = name
@@ -141,6 +142,7 @@ class EntityMerger:
         self.fill_labels = list(fill_labels)
         self.gate_labels = list(gate_labels)
         self.join_labels = list(join_labels)
+        self.conversion_labels = list(conversion_labels)
         self.context_drop = context_drop
         self.context_relabel = context_relabel
         self.context_relabel_pairs = context_relabel_pairs
@@ -236,6 +238,33 @@ class EntityMerger:
             out_src.append(src)
         return out, out_src
 
+    def pair_conversions(self, doc: Doc, spans: list[Span], sources: list[str]) -> tuple[list[Span], list[str]]:
+        """A sum and its conversion in brackets ("10,000 som (120 dollars)") are two spans of one
+        mention (schema: "a conversion in brackets is a second span"), so they share one decision:
+        when one of the two rule spans of a ``conversion_labels`` label is an entity and the other
+        is free, the other is added."""
+        if not self.conversion_labels:
+            return spans, sources
+        rules = filter_spans([s for s in doc.spans.get(self.rules_key, []) if s.label_ in self.conversion_labels])
+        pairs = [(a, b) for a, b in zip(rules, rules[1:])
+                 if a.label_ == b.label_ and [t.text for t in doc[a.end:b.start] if not t.is_space] in (["("], ["["])]
+        if not pairs:
+            return spans, sources
+        taken: set[int] = set()
+        for s in spans:
+            taken.update(range(s.start, s.end))
+        have = {(s.start, s.end, s.label_) for s in spans}
+        out, out_src = list(spans), list(sources)
+        for a, b in pairs:
+            for kept, other in ((a, b), (b, a)):
+                if (kept.start, kept.end, kept.label_) in have and not taken.intersection(range(other.start, other.end)):
+                    taken.update(range(other.start, other.end))
+                    have.add((other.start, other.end, other.label_))
+                    out.append(other)
+                    out_src.append("rule")
+        order = sorted(range(len(out)), key=lambda k: out[k].start)
+        return [out[k] for k in order], [out_src[k] for k in order]
+
     def trim(self, spans: list[Span]) -> list[Span]:
         """Drop leading determiners and titles from party and victim spans (GUIDELINES rules 5-6),
         and punctuation or whitespace tokens at either edge of any span (rule 1)."""
@@ -270,6 +299,7 @@ class EntityMerger:
         ents, sources = self.join(ents, sources)
         ents = self.trim(ents)
         ents, sources = self.apply_context(doc, ents, sources)
+        ents, sources = self.pair_conversions(doc, ents, sources)
         ents, sources = self.in_scope(doc, ents, sources, self.scope_filter)
         doc.ents = ents
         scores = self.score_spans(doc, ents, sources)
