@@ -50,6 +50,22 @@ def test_refine_retypes_a_sum_the_rules_know_is_a_prison_term_and_fills_chosen_l
         ("broker", "PERPETRATOR"), ("eight years in prison", "SENTENCE"), ("Article 128 of the Criminal Code", "STATUTE")]
 
 
+def test_a_standing_rule_span_absorbs_ner_entities_inside_it():
+    nlp = spacy.blank("en")
+    merger = nlp.add_pipe("tipx_entities", config={"mode": "rules_refine", "scope_filter": "off"})
+    text = "The court convicted the broker under criminal code article 135 and the Criminal Code of 1997."
+    doc = nlp.make_doc(text)
+    span = lambda t, lab: doc.char_span(text.index(t), text.index(t) + len(t), label=lab)  # noqa: E731
+    doc.ents = [span("broker", "PERPETRATOR"), span("criminal", "PERPETRATOR"), span("article 135", "STATUTE"),
+                span("Criminal", "PERPETRATOR")]
+    doc.spans["rules"] = [span("criminal code article 135", "STATUTE"), span("article 135", "STATUTE"),
+                          span("Criminal Code of 1997", "STATUTE")]
+    # the first statute re-cuts the NER's "article 135" and takes "criminal" with it; the second is
+    # no entity (STATUTE is not a fill label here), so the NER's "Criminal" there is left alone
+    assert [(e.text, e.label_) for e in merger(doc).ents] == [
+        ("broker", "PERPETRATOR"), ("criminal code article 135", "STATUTE"), ("Criminal", "PERPETRATOR")]
+
+
 def test_gate_drops_ner_sums_that_no_pattern_confirms():
     nlp = spacy.blank("en")
     merger = nlp.add_pipe("tipx_entities", config={"mode": "rules_refine", "gate_labels": ["AMOUNT_CURRENCY"]})

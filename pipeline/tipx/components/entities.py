@@ -323,6 +323,13 @@ class EntityMerger:
             return spans, ["rule"] * len(spans)
         rule_keys = {(s.start, s.end, s.label_) for s in rules}
         if mode == "rules_refine":
+            # a rule span that will stand (re-cutting an NER sum, statute or term, or filling in)
+            # absorbs other NER entities wholly inside it: "criminal" is not a party in
+            # "criminal code article 135"
+            standing = [r for r in rules if r.label_ in self.fill_labels or any(
+                e.label_ in self.rule_labels and r.start < e.end and e.start < r.end for e in ner)]
+            ner = [e for e in ner if e.label_ in self.rule_labels
+                   or not any(r.start <= e.start and e.end <= r.end for r in standing)]
             merged, taken = [], set()
             for e in ner:
                 # an NER sum, statute or term is re-cut (and re-typed) by the longest rule span over it
