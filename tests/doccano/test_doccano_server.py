@@ -11,6 +11,7 @@ import urllib.request
 import pytest
 from typer.testing import CliRunner
 
+from tipx.annotations.check import check_record
 from tipx.annotations.docbin import docs_to_records, read_docbin
 from tipx.annotations.records import read_jsonl, write_jsonl
 from tipx.cli import app
@@ -78,7 +79,8 @@ def input_records(raw_dir) -> list[dict]:
 
 def expected_records() -> list[dict]:
     """What the pull must give after the edits: the "$400" span deleted (its AMOUNT relation goes
-    with it) and "Two businesswomen" relabelled PERPETRATOR (its RECRUITED relation stays)."""
+    with it) and "Two businesswomen" relabelled PERPETRATOR, its RECRUITED relation retyped
+    EXPLOITED (the schema lets only a RECRUITER head RECRUITED)."""
     return [
         {
             "id": "tc-1",
@@ -109,7 +111,7 @@ def expected_records() -> list[dict]:
                 ent(T3, "Женщины", "VICTIM", 1), ent(T3, "Узбекистана", "VICTIM_ORIGIN", 2), ent(T3, "Алматы", "DESTINATION", 3),
                 ent(T3, "2,000 тенге", "AMOUNT_CURRENCY", 4), ent(T3, "Two businesswomen", "PERPETRATOR", 5),
             ],
-            "relations": [rel(1, 1, 2, "ORIGIN"), rel(2, 1, 3, "DESTINATION"), rel(3, 5, 1, "RECRUITED")],
+            "relations": [rel(1, 1, 2, "ORIGIN"), rel(2, 1, 3, "DESTINATION"), rel(3, 5, 1, "EXPLOITED")],
             "meta": {"note": "pre-annotated by a model", "scores": [0.5, 1], "reviewed": False, "reviewer": None},
         },
     ]
@@ -174,12 +176,16 @@ def test_push_edit_pull_round_trip(doccano_server, doccano_env, tmp_path):
     women = next(s for s in spans3 if T3[s.start_offset:s.end_offset] == "Two businesswomen")
     assert span_types[women.label] == "RECRUITER"
     client.update_span(pid, examples[2].id, women.id, label="PERPETRATOR")
+    lured = next(r for r in client.list_relations(pid, examples[2].id) if r.from_id == women.id)
+    client.update_relation(pid, examples[2].id, lured.id, label="EXPLOITED")
 
     out, docbin = tmp_path / "pulled.jsonl", tmp_path / "pulled.spacy"
     pulled = runner.invoke(app, ["doccano", "pull", "--project", TEST_PROJECT, "--out", str(out), "--docbin", str(docbin)], env=doccano_env)
     assert pulled.exit_code == 0, pulled.output
     got = [{k: v for k, v in r.items() if k != "_where"} for r in read_jsonl(out)]
     assert got == expected_records()
+    # and they pass the annotation checker (labels, relation heads and tails, offsets)
+    assert [check_record(r, text, check_body=False) for r, text in zip(got, (T1, T2, T3))] == [[], [], []]
     # the DocBin holds the same records (entities in doc.ents, relations and metadata in user_data)
     assert docs_to_records(read_docbin(docbin)) == expected_records()
 
